@@ -1,0 +1,114 @@
+"""Validate a dataset against a schema, one chunk at a time, collecting every violation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from mlci.checks.validation.dtypes import parse_column
+from mlci.checks.validation.results import Tally, ValidationOutcome
+from mlci.checks.validation.rules import apply_rules, expected_text
+from mlci.checks.validation.unique import FetchRows, UniqueTracker
+from mlci.config.schema import Schema
+from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource
+
+__all__ = ["Validator", "validate_frame", "validate_source", "text_columns"]
+
+Progress = Callable[[int], None]
+
+
+def text_columns(schema: Schema) -> list[str]:
+    """Columns a CSV reader must keep as text so the checks see what the file holds."""
+    return [n for n, c in schema.columns.items() if c.dtype in ("string", "category", "datetime")]
+
+
+class Validator:
+    """Feed chunks in row order, then ``finish``; results equal a whole-file validation."""
+
+    def __init__(self, schema: Schema, columns: list[str]) -> None:
+        self.schema = schema
+        self.columns = columns
+        self.rows = 0
+        self.tally = Tally()
+        present = set(columns)
+        for name in schema.columns:
+            if name not in present:
+                self.tally.add_one(name, "missing_column", None, "column present")
+        if schema.strict:
+            for name in columns:
+                if name not in schema.columns:
+                    self.tally.add_one(name, "extra_column", None, "not in schema (strict)")
+        self.checked = [n for n in schema.columns if n in present]
+        self.unique = {
+            n: UniqueTracker(n, expected_text(schema.columns[n], "unique"))
+            for n in self.checked
+            if schema.columns[n].unique
+        }
+
+    def feed(self, chunk: pd.DataFrame) -> None:
+        self.rows += len(chunk)
+        for name in self.checked:
+            spec = self.schema.columns[name]
+            original = chunk[name]
+            parsed = parse_column(original, spec.dtype, spec.format)
+            apply_rules(name, spec, original, parsed, self.tally)
+            if name in self.unique:
+                self.unique[name].feed(parsed.values, parsed.valid)
+
+    def finish(self, fetch: FetchRows) -> ValidationOutcome:
+        for tracker in self.unique.values():
+            found = tracker.finish(fetch)
+            if found is not None:
+                self.tally.put(found)
+        bounds = self.schema.rows
+        if bounds is not None:
+            if bounds.min is not None and self.rows < bounds.min:
+                self.tally.add_one(None, "rows_min", self.rows, f">= {bounds.min} rows")
+            if bounds.max is not None and self.rows > bounds.max:
+                self.tally.add_one(None, "rows_max", self.rows, f"<= {bounds.max} rows")
+        order: list[str | None] = [*self.schema.columns, *self.columns]
+        return ValidationOutcome(self.rows, len(self.columns), self.tally.results(order))
+
+
+def validate_frame(frame: pd.DataFrame, schema: Schema) -> ValidationOutcome:
+    """Validate an in-memory DataFrame (its index is ignored; rows are numbered from 1)."""
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    validator = Validator(schema, list(frame.columns))
+    validator.feed(frame)
+    return validator.finish(lambda column, rows: frame[column].iloc[rows].tolist())
+
+
+def validate_source(
+    source: DataSource,
+    schema: Schema,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> ValidationOutcome:
+    """Validate a file in chunks of ``chunk_rows``; memory does not grow with file size."""
+    validator = Validator(schema, source.columns)
+    text = text_columns(schema)
+    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text):
+        validator.feed(chunk)
+        if progress is not None:
+            progress(validator.rows)
+    return validator.finish(_refetch(source, text, chunk_rows))
+
+
+def _refetch(source: DataSource, text: Iterable[str], chunk_rows: int) -> FetchRows:
+    """Read back a few values by row number (only needed when duplicates were found)."""
+
+    def fetch(column: str, rows: list[int]) -> list[object]:
+        wanted = sorted(set(rows))
+        found: dict[int, object] = {}
+        for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text, columns=[column]):
+            for row in wanted:
+                if chunk.index[0] <= row <= chunk.index[-1]:
+                    found[row] = chunk.at[row, column]
+            if len(found) == len(wanted):
+                break
+        return [found.get(r) for r in rows]
+
+    return fetch

@@ -1,0 +1,96 @@
+"""What every command shares: env-var twins of options, output files, progress, exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mlci.errors import EXIT_CHECK_FAILED, EXIT_OK, UsageError
+
+__all__ = ["option", "format_option", "output_option", "write_output", "Progress", "status_exit"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def option(*decls: str, env: str, **kwargs: Any) -> Callable[[F], F]:
+    """A click option with its ``MLCI_<NAME>`` environment twin (how the Actions pass inputs)."""
+    return click.option(*decls, envvar=f"MLCI_{env}", show_envvar=True, **kwargs)
+
+
+def format_option(choices: list[str], default: str = "text") -> Callable[[F], F]:
+    return option(
+        "--format",
+        "fmt",
+        env="FORMAT",
+        type=click.Choice(choices, case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def output_option() -> Callable[[F], F]:
+    return option(
+        "-o",
+        "--output",
+        env="OUTPUT",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the output to FILE instead of standard output.",
+    )
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror}", path=output) from None
+
+
+def color_enabled(output: Path | None) -> bool:
+    if output is not None or "NO_COLOR" in os.environ:
+        return False
+    return sys.stdout.isatty()
+
+
+def status_exit(status: str) -> int:
+    return EXIT_CHECK_FAILED if status == "failed" else EXIT_OK
+
+
+class Progress:
+    """Rows done on stderr, redrawn in place; silent unless stderr is a terminal outside CI."""
+
+    def __init__(self, label: str, total: int | None = None) -> None:
+        self.label = label
+        self.total = total
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self._last < 0.2:
+            return
+        self._last = now
+        elapsed = now - self.started
+        text = f"{self.label}: {rows:,} rows"
+        if self.total:
+            text += f" of {self.total:,} ({100 * rows / self.total:.0f}%)"
+        text += f", {elapsed:.1f}s"
+        click.echo(f"\r\x1b[2K{text}", nl=False, err=True)
+
+    def done(self) -> None:
+        if self.enabled and self._last:
+            click.echo("\r\x1b[2K", nl=False, err=True)

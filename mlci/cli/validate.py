@@ -1,0 +1,90 @@
+"""``mlci validate DATA... --schema SCHEMA``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mlci.cli._common import (
+    Progress,
+    color_enabled,
+    format_option,
+    option,
+    output_option,
+    status_exit,
+    write_output,
+)
+
+__all__ = ["validate"]
+
+
+@click.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@option(
+    "-s",
+    "--schema",
+    "schema_path",
+    env="SCHEMA",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The schema.yml the data must satisfy.",
+)
+@format_option(["text", "json", "md"])
+@output_option()
+@option(
+    "--chunk-rows",
+    env="CHUNK_ROWS",
+    type=click.IntRange(min=1000),
+    default=None,
+    help="Rows read per chunk; memory stays bounded by this, whatever the file size.  [default: 250000]",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    schema_path: Path,
+    fmt: str,
+    output: Path | None,
+    chunk_rows: int | None,
+) -> None:
+    """Validate DATA (CSV, TSV, Parquet or JSON Lines) against a schema.
+
+    Every violation is collected, with the column, the check, how many rows failed
+    and up to five failing values with their row numbers (row 1 is the first record).
+
+    \b
+    Examples:
+      mlci validate data/train.csv --schema schema.yml
+      mlci validate data/*.parquet -s schema.yml --format md -o validation.md
+
+    Exits 0 when every dataset passes, 1 when any violates the schema, 2 when a
+    file or the schema cannot be used.
+    """
+    from mlci.checks.validation import validate_source
+    from mlci.config.schema import load_schema
+    from mlci.io import DEFAULT_CHUNK_ROWS, open_source, sha256_file
+    from mlci.render import render
+    from mlci.report.builder import validation_entry, validation_report
+
+    schema = load_schema(schema_path)
+    sources = [open_source(path) for path in data]  # fail fast, before any long read
+    entries = []
+    for source in sources:
+        progress = Progress(f"validating {source.path}", source.total_rows)
+        outcome = validate_source(
+            source, schema, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress
+        )
+        progress.done()
+        entries.append(
+            validation_entry(
+                source.path.stem,
+                source.path,
+                outcome,
+                schema_path=schema_path,
+                fingerprint=sha256_file(source.path),
+            )
+        )
+    report = validation_report(entries)
+    write_output(render(report, fmt, color=color_enabled(output)), output)
+    ctx.exit(status_exit(report.status))

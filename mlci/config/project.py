@@ -1,0 +1,122 @@
+"""The ``mlci.yml`` contract: what ``mlci check`` runs.
+
+Every section is optional: a data-only project has no ``model`` and no ``gates``.
+Relative paths are resolved against the directory holding ``mlci.yml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mlci.config.problems import ConfigProblems, from_validation_error, problem
+from mlci.config.yaml_source import YamlDocument, load_yaml
+from mlci.errors import ConfigError
+
+__all__ = [
+    "ModelConfig",
+    "DatasetConfig",
+    "DriftConfig",
+    "GateConfig",
+    "RegistryConfig",
+    "ReportConfig",
+    "ProjectConfig",
+    "load_project",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelConfig(_Strict):
+    name: str = Field(min_length=1)
+    metrics: str | None = None
+    predictions: str | None = None
+
+
+class DatasetConfig(_Strict):
+    path: str
+    schema_: str | None = Field(default=None, alias="schema")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class DriftConfig(_Strict):
+    reference: str
+    current: str
+    fail_on_drift: bool = False
+
+
+class GateConfig(_Strict):
+    metric: str
+    threshold: float | None = None
+    max_regression: float | None = Field(default=None, ge=0)
+    max_regression_pct: float | None = Field(default=None, ge=0)
+    direction: Literal["higher", "lower"] | None = None
+
+
+class RegistryConfig(_Strict):
+    backend: Literal["file", "git", "mlflow"] = "file"
+    path: str = ".mlci/registry"
+
+
+class ReportConfig(_Strict):
+    templates: str | None = None
+
+
+class ProjectConfig(_Strict):
+    version: Literal[1] = 1
+    model: ModelConfig | None = None
+    datasets: dict[str, DatasetConfig] = Field(default_factory=dict)
+    drift: DriftConfig | None = None
+    gates: list[GateConfig] = Field(default_factory=list)
+    registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+    # Where mlci.yml lives; relative paths inside it are resolved against this.
+    root: Path = Field(default=Path("."), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_root_key(cls, data: object) -> object:
+        if isinstance(data, dict) and "root" in data:
+            raise ValueError("unknown key 'root'")
+        return data
+
+    @model_validator(mode="after")
+    def _drift_names_exist(self) -> ProjectConfig:
+        if self.drift is not None:
+            for side in ("reference", "current"):
+                name = getattr(self.drift, side)
+                if name not in self.datasets:
+                    known = ", ".join(self.datasets) or "none defined"
+                    raise ValueError(
+                        f"drift.{side} names dataset '{name}', which is not under datasets ({known})"
+                    )
+        return self
+
+    def resolve(self, relative: str | Path) -> Path:
+        path = Path(relative)
+        return path if path.is_absolute() else self.root / path
+
+
+def project_from_document(doc: YamlDocument) -> ProjectConfig:
+    data = doc.data
+    if not isinstance(data, dict):
+        raise problem(doc, (), f"expected a mapping, got {type(data).__name__}")
+    try:
+        config = ProjectConfig.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(doc, exc, ProjectConfig) from None
+    return config.model_copy(update={"root": doc.path.parent})
+
+
+def load_project(path: str | Path) -> ProjectConfig:
+    """Load ``mlci.yml``; every problem is reported at once with file, line and key."""
+    doc = load_yaml(path, what="mlci config")
+    return project_from_document(doc)
+
+
+__all__ += ["ConfigError", "ConfigProblems"]

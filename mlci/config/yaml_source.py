@@ -1,0 +1,117 @@
+"""Read YAML files while keeping where each value came from, for errors that name a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlci.errors import ConfigError
+
+__all__ = ["YamlDocument", "load_yaml"]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its Python value and its node tree (for positions)."""
+
+    path: Path
+    data: Any
+    root: yaml.Node | None
+
+    def position(self, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+        """1-based (line, column) of the value at ``loc``, or of its deepest existing parent."""
+        node = self.root
+        if node is None:
+            return None, None
+        best = node
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                # An unknown or missing key: point at the key itself when it exists.
+                key_node = _key_node(node, part)
+                if key_node is not None:
+                    best = key_node
+                break
+            node = child
+            best = child
+        mark = best.start_mark
+        return mark.line + 1, mark.column + 1
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if str(key.value) == str(part):
+                return value
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+        if 0 <= part < len(node.value):
+            return node.value[part]
+    return None
+
+
+def _key_node(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if str(key.value) == str(part):
+                return key
+    return None
+
+
+def _check_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
+    """YAML silently keeps the last of two equal keys; a config file should not."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                raise ConfigError(
+                    f"duplicate key '{name}'",
+                    path=path,
+                    line=key.start_mark.line + 1,
+                    column=key.start_mark.column + 1,
+                )
+            seen.add(name)
+            _check_duplicate_keys(value, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_duplicate_keys(item, path)
+
+
+def load_yaml(path: str | Path, *, what: str = "config file") -> YamlDocument:
+    """Parse ``path`` as YAML; every problem becomes a ``ConfigError`` naming the line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found", path=path) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{what} is a directory, expected a YAML file", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what}: {exc.strerror}", path=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{what} is not valid UTF-8 (byte {exc.start})", path=path
+        ) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_duplicate_keys(root, path)
+        data = yaml.load(text, Loader=yaml.SafeLoader) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(
+            f"invalid YAML: {problem}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", path=path) from None
+    if data is None:
+        raise ConfigError(f"{what} is empty", path=path)
+    return YamlDocument(path=path, data=data, root=root)

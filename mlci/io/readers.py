@@ -1,0 +1,304 @@
+"""Read CSV, Parquet and JSON Lines, whole or in chunks, with errors that name the file.
+
+Every reader yields pandas DataFrames of at most ``chunk_rows`` rows, so memory stays
+bounded whatever the file size. In CSV, ``text_columns`` are read as strings, untouched:
+the checks decide what a value means (dates, identifiers with leading zeros), not the
+parser. Parquet and JSON Lines keep the types the file declares.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mlci.errors import DataError
+from mlci.io.formats import DataFormat, detect_format
+
+__all__ = ["DEFAULT_CHUNK_ROWS", "DataSource", "open_source", "read_frame"]
+
+DEFAULT_CHUNK_ROWS = 250_000
+_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A dataset file checked to exist, be non-empty and of a known format."""
+
+    path: Path
+    format: DataFormat
+    columns: list[str]
+    total_rows: int | None  # known up front for Parquet only
+
+    def chunks(
+        self,
+        *,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        text_columns: Iterable[str] = (),
+        columns: list[str] | None = None,
+    ) -> Iterator[pd.DataFrame]:
+        """Yield the data in chunks; the row index continues across chunks (0-based)."""
+        text = [c for c in text_columns if c in self.columns]
+        if self.format in (DataFormat.CSV, DataFormat.TSV):
+            yield from _csv_chunks(self, chunk_rows, text, columns)
+        elif self.format is DataFormat.PARQUET:
+            yield from _parquet_chunks(self, chunk_rows, columns)
+        else:
+            yield from _jsonl_chunks(self, chunk_rows, columns)
+
+
+def open_source(path: str | Path) -> DataSource:
+    """Check a dataset path and read its column names (not its data)."""
+    path = Path(path)
+    fmt = detect_format(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError("file not found", path=path) from None
+    except OSError as exc:
+        raise DataError(f"cannot read file: {exc.strerror}", path=path) from None
+    if path.is_dir():
+        raise DataError("is a directory, expected a data file", path=path)
+    if size == 0:
+        raise DataError("file is empty", path=path)
+    if fmt is DataFormat.PARQUET:
+        return _open_parquet(path)
+    head = _head(path)
+    if head.startswith(b"PAR1"):
+        raise DataError(f"looks like a Parquet file, not {fmt.value.upper()}: rename it to .parquet", path=path)
+    if b"\x00" in head and not _is_compressed(path):
+        raise DataError(f"binary content (NUL bytes), not a {fmt.value.upper()} text file", path=path)
+    if fmt is DataFormat.JSONL:
+        return DataSource(path, fmt, _jsonl_columns(path), None)
+    return DataSource(path, fmt, _csv_columns(path, fmt), None)
+
+
+def read_frame(path: str | Path, *, text_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """The whole dataset as one DataFrame (for data known to fit in memory)."""
+    source = open_source(path)
+    parts = list(source.chunks(text_columns=text_columns))
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(_SNIFF)
+
+
+def _is_compressed(path: Path) -> bool:
+    return path.suffix.lower() in (".gz", ".bz2", ".zst", ".xz", ".zip")
+
+
+def _first_bad_utf8(path: Path) -> tuple[int, int] | None:
+    """(line, byte offset) of the first byte that is not UTF-8, read in blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    lines = 1
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return lines + block[: max(exc.start, 0)].count(b"\n"), offset + max(exc.start, 0)
+            lines += block.count(b"\n")
+            offset += len(block)
+    return None
+
+
+def _decode_error(path: Path) -> DataError:
+    where = None if _is_compressed(path) else _first_bad_utf8(path)
+    if where is None:
+        return DataError("is not valid UTF-8 text", path=path)
+    line, offset = where
+    return DataError(f"is not valid UTF-8 (byte offset {offset}); save it as UTF-8", path=path, line=line)
+
+
+def _sep(fmt: DataFormat) -> str:
+    return "\t" if fmt is DataFormat.TSV else ","
+
+
+def _csv_columns(path: Path, fmt: DataFormat) -> list[str]:
+    try:
+        header = pd.read_csv(path, sep=_sep(fmt), nrows=0, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _decode_error(path) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("file is empty (no header row)", path=path) from None
+    except (pd.errors.ParserError, ValueError, OSError, EOFError) as exc:
+        raise DataError(f"cannot parse {fmt.value.upper()}: {_first_line(exc)}", path=path) from None
+    columns = [str(c) for c in header.columns]
+    _check_column_names(path, columns)
+    return columns
+
+
+def _check_column_names(path: Path, columns: list[str]) -> None:
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise DataError(f"duplicate column name {name!r} in the header", path=path, line=1)
+        seen.add(name)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _csv_chunks(
+    source: DataSource, chunk_rows: int, text: list[str], columns: list[str] | None
+) -> Iterator[pd.DataFrame]:
+    path = source.path
+    dtype: dict[str, Any] = {c: str for c in text}
+    rows = 0
+    try:
+        reader = pd.read_csv(
+            path,
+            sep=_sep(source.format),
+            dtype=dtype or None,
+            usecols=columns,
+            chunksize=chunk_rows,
+            encoding="utf-8",
+        )
+        with reader:
+            for chunk in reader:
+                chunk.index = pd.RangeIndex(rows, rows + len(chunk))
+                rows += len(chunk)
+                yield chunk
+    except UnicodeDecodeError:
+        raise _decode_error(path) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("file is empty (no header row)", path=path) from None
+    except pd.errors.ParserError as exc:
+        raise _parser_error(path, exc) from None
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(f"cannot parse {source.format.value.upper()}: {_first_line(exc)}", path=path) from None
+    if rows == 0:
+        raise DataError("has a header but no data rows", path=path)
+
+
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_error(path: Path, exc: Exception) -> DataError:
+    # pandas says: "Error tokenizing data. C error: Expected 3 fields in line 5, saw 4"
+    match = _RAGGED.search(str(exc))
+    if match:
+        expected, line, found = (int(g) for g in match.groups())
+        return DataError(f"ragged row: expected {expected} fields, found {found}", path=path, line=line)
+    return DataError(f"cannot parse CSV: {_first_line(exc)}", path=path)
+
+
+def _open_parquet(path: Path) -> DataSource:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+        columns = [str(n) for n in meta.schema.to_arrow_schema().names]
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DataError(f"not a valid Parquet file: {_first_line(exc)}", path=path) from None
+    _check_column_names(path, columns)
+    if meta.num_rows == 0:
+        raise DataError("has columns but no data rows", path=path)
+    return DataSource(path, DataFormat.PARQUET, columns, int(meta.num_rows))
+
+
+def _parquet_chunks(
+    source: DataSource, chunk_rows: int, columns: list[str] | None
+) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 0
+    try:
+        handle = pq.ParquetFile(source.path)
+        for batch in handle.iter_batches(batch_size=chunk_rows, columns=columns):
+            chunk = batch.to_pandas()
+            chunk.index = pd.RangeIndex(rows, rows + len(chunk))
+            rows += len(chunk)
+            yield chunk
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"not a valid Parquet file: {_first_line(exc)}", path=source.path) from None
+
+
+def _jsonl_columns(path: Path) -> list[str]:
+    """Column names from the first object (later objects may add keys; see the chunks)."""
+    opener = _text_opener(path)
+    try:
+        with opener() as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(f"invalid JSON: {exc.msg}", path=path, line=number, column=exc.colno) from None
+                if not isinstance(record, dict):
+                    raise DataError(f"expected a JSON object per line, got {type(record).__name__}", path=path, line=number)
+                return [str(k) for k in record]
+    except UnicodeDecodeError:
+        raise _decode_error(path) from None
+    raise DataError("file is empty (no JSON objects)", path=path)
+
+
+def _text_opener(path: Path) -> Any:
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        return lambda: gzip.open(path, "rt", encoding="utf-8")
+    return lambda: open(path, encoding="utf-8")
+
+
+def _jsonl_chunks(
+    source: DataSource, chunk_rows: int, columns: list[str] | None
+) -> Iterator[pd.DataFrame]:
+    path = source.path
+    rows = 0
+    try:
+        reader = pd.read_json(
+            path, lines=True, chunksize=chunk_rows, dtype=False, convert_dates=False,
+            encoding="utf-8",
+        )
+        with reader:
+            for chunk in reader:
+                chunk.columns = [str(c) for c in chunk.columns]
+                if columns is not None:
+                    chunk = chunk.reindex(columns=columns)
+                chunk.index = pd.RangeIndex(rows, rows + len(chunk))
+                rows += len(chunk)
+                yield chunk
+    except UnicodeDecodeError:
+        raise _decode_error(path) from None
+    except ValueError as exc:
+        line, column, msg = _locate_bad_json(path)
+        raise DataError(msg or f"invalid JSON Lines: {_first_line(exc)}", path=path, line=line, column=column) from None
+    if rows == 0:
+        raise DataError("file is empty (no JSON objects)", path=path)
+
+
+def _locate_bad_json(path: Path) -> tuple[int | None, int | None, str | None]:
+    """Error path only: find the first line that is not a JSON object."""
+    with _text_opener(path)() as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                return number, exc.colno, f"invalid JSON: {exc.msg}"
+            if not isinstance(record, dict):
+                return number, None, f"expected a JSON object per line, got {type(record).__name__}"
+    return None, None, None
+
+
+def file_size(path: str | Path) -> int:
+    return os.path.getsize(path)

@@ -1,0 +1,1 @@
+"""Layer 7: the only side effects on the outside world (GitHub)."""

@@ -1,0 +1,54 @@
+"""Report -> str, one renderer per output format. Renderers never compute, only present."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+import click
+
+from mlci.render.templates import render_template
+from mlci.report.model import Report
+
+__all__ = ["OutputFormat", "RENDERERS", "render"]
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+    MD = "md"
+
+
+def _style(color: bool) -> Callable[..., str]:
+    def style(text: str, fg: str | None = None, bold: bool = False) -> str:
+        return click.style(text, fg=fg, bold=bold) if color else text
+
+    return style
+
+
+def render_text(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
+    return render_template("report.txt.j2", templates, report=report, style=_style(color))
+
+
+def render_markdown(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
+    return render_template("report.md.j2", templates, report=report)
+
+
+def render_json(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
+    return report.to_json()
+
+
+Renderer = Callable[[Report, "str | Path | None", bool], str]
+
+RENDERERS: dict[OutputFormat, Renderer] = {
+    OutputFormat.TEXT: render_text,
+    OutputFormat.JSON: render_json,
+    OutputFormat.MD: render_markdown,
+}
+
+
+def render(
+    report: Report, fmt: OutputFormat | str, *, templates: str | Path | None = None, color: bool = False
+) -> str:
+    return RENDERERS[OutputFormat(fmt)](report, templates, color)

@@ -1,0 +1,75 @@
+"""The jinja2 environment: packaged templates, optionally overridden from a user's folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from mlci.errors import UsageError
+from mlci.render import escape
+
+__all__ = ["template_dirs", "environment", "render_template"]
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def template_dirs(override: str | Path | None = None) -> list[Path]:
+    """User templates first; then the wheel's ``mlci/templates``, or the repo's ``templates/``."""
+    dirs: list[Path] = []
+    if override is not None:
+        path = Path(override)
+        if not path.is_dir():
+            raise UsageError("template directory not found", path=path)
+        dirs.append(path)
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
+        if candidate.is_dir():
+            dirs.append(candidate)
+            break
+    return dirs
+
+
+def _number(value: Any, digits: int = 4) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 10 ** -digits):
+            return f"{value:.{digits - 1}e}"
+        return f"{value:.{digits}g}" if abs(value) >= 1 else f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (plural or word + 's')}"
+
+
+def environment(override: str | Path | None = None, *, html: bool = False) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(override)]),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=_number, plural=_plural
+    )
+    return env
+
+
+def render_template(name: str, override: str | Path | None = None, **context: Any) -> str:
+    try:
+        template = environment(override, html=name.endswith(".html.j2")).get_template(name)
+    except jinja2.TemplateNotFound:
+        raise UsageError(f"template {name!r} not found") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise UsageError(f"template syntax error: {exc.message}", path=exc.filename, line=exc.lineno) from None
+    return template.render(**context)

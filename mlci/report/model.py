@@ -1,0 +1,84 @@
+"""The ``mlci-report.json`` contract (version 1): the one file every later step reads.
+
+Fields may be added; the ones in DESIGN.md are never renamed or removed. A section that
+did not run is ``null``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from mlci import __version__
+from mlci.errors import InputError
+from mlci.report.drift import DriftSection
+from mlci.report.gates import GatesSection
+from mlci.report.validation import DatasetValidation
+
+__all__ = ["REPORT_VERSION", "ModelInfo", "Report", "load_report", "overall_status"]
+
+REPORT_VERSION = 1
+Status = Literal["passed", "failed"]
+
+
+class ModelInfo(BaseModel):
+    name: str
+    baseline_version: str | None = None
+
+
+class Report(BaseModel):
+    mlci_report_version: Literal[1] = REPORT_VERSION
+    status: Status = "passed"
+    model: ModelInfo | None = None
+    validation: list[DatasetValidation] | None = None
+    drift: DriftSection | None = None
+    gates: GatesSection | None = None
+    mlci_version: str = __version__
+    created_at: str = Field(
+        default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    )
+
+    def with_status(self) -> Report:
+        """A copy whose top-level status reflects every section."""
+        return self.model_copy(update={"status": overall_status(self)})
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def overall_status(report: Report) -> Status:
+    failed = any(v.status == "failed" for v in report.validation or [])
+    failed |= report.drift is not None and report.drift.status == "failed"
+    failed |= report.gates is not None and report.gates.status == "failed"
+    return "failed" if failed else "passed"
+
+
+def load_report(path: str | Path) -> Report:
+    """Read a report file; an unreadable or invalid one is a clear exit-2 error."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("report file not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read report: {exc}", path=path) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    if isinstance(data, dict) and data.get("mlci_report_version") not in (None, REPORT_VERSION):
+        raise InputError(
+            f"report version {data.get('mlci_report_version')!r} is not supported (expected 1)",
+            path=path,
+            key="mlci_report_version",
+        )
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"not an mlci report: {err['msg']}", path=path, key=key or None) from None

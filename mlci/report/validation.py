@@ -1,0 +1,49 @@
+"""The ``validation`` section of ``mlci-report.json``: one entry per dataset checked."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["Violation", "DatasetValidation", "VIOLATION_CHECKS"]
+
+# Stable reason codes (the ``check`` field); the schema contract in DESIGN.md lists them.
+VIOLATION_CHECKS = (
+    "missing_column",
+    "extra_column",
+    "dtype",
+    "nullable",
+    "unique",
+    "min",
+    "max",
+    "allowed",
+    "pattern",
+    "min_length",
+    "max_length",
+    "rows_min",
+    "rows_max",
+)
+
+
+class Violation(BaseModel):
+    """One check that failed on one column, with up to five failing values."""
+
+    column: str | None = None  # None for table-level checks (rows_min, rows_max)
+    check: str
+    failed_count: int = Field(ge=0)
+    examples: list[Any] = Field(default_factory=list)
+    # 1-based data row numbers of the examples (row 1 is the first record after any header).
+    example_rows: list[int] = Field(default_factory=list)
+    expected: str | None = None  # what the schema asked for, e.g. "<= 120" or "int"
+
+
+class DatasetValidation(BaseModel):
+    dataset: str
+    path: str
+    rows: int = Field(ge=0)
+    status: Literal["passed", "failed"]
+    violations: list[Violation] = Field(default_factory=list)
+    schema_path: str | None = None
+    columns: int | None = None
+    fingerprint: str | None = None
