@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "drift": ("mlci.cli.drift", "drift", "Detect drift between a reference and a current dataset."),
     "gate": ("mlci.cli.gate", "gate", "Gate the candidate's metrics against the registered baseline."),
     "registry": ("mlci.cli.registry", "registry", "List, show, register and promote model versions."),
+    "comment": ("mlci.cli.comment", "comment", "Post the report as a sticky PR comment and job summary."),
 }
 
 

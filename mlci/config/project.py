@@ -9,8 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
+from mlci.config.base import StrictModel as _Strict
+from mlci.config.drift import DriftConfig
+from mlci.config.gates import GateConfig, RegistryConfig
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.yaml_source import YamlDocument, load_yaml
 from mlci.errors import ConfigError
@@ -27,10 +30,6 @@ __all__ = [
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class ModelConfig(_Strict):
     name: str = Field(min_length=1)
     metrics: str | None = None
@@ -41,25 +40,6 @@ class DatasetConfig(_Strict):
     path: str
     schema_: str | None = Field(default=None, alias="schema")
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class DriftConfig(_Strict):
-    reference: str
-    current: str
-    fail_on_drift: bool = False
-
-
-class GateConfig(_Strict):
-    metric: str
-    threshold: float | None = None
-    max_regression: float | None = Field(default=None, ge=0)
-    max_regression_pct: float | None = Field(default=None, ge=0)
-    direction: Literal["higher", "lower"] | None = None
-
-
-class RegistryConfig(_Strict):
-    backend: Literal["file", "git", "mlflow"] = "file"
-    path: str = ".mlci/registry"
 
 
 class ReportConfig(_Strict):

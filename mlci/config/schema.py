@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from mlci.config.base import StrictModel as _Strict
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.yaml_source import YamlDocument, load_yaml
 
@@ -20,10 +21,6 @@ Dtype = Literal["int", "float", "bool", "string", "category", "datetime"]
 DTYPES: tuple[str, ...] = ("int", "float", "bool", "string", "category", "datetime")
 NUMERIC = ("int", "float")
 TEXT = ("string", "category")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ColumnSpec(_Strict):

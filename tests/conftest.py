@@ -1,0 +1,73 @@
+"""Shared fixtures: run the real CLI in-process or as a subprocess, write real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mlci.cli.main import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def mlci(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Invoke ``mlci ARGS...`` in-process (fast); stdout and stderr kept apart."""
+    for name in [k for k in os.environ if k.startswith("MLCI_")]:
+        monkeypatch.delenv(name)
+
+    def run(*args: str | Path, env: dict[str, str] | None = None) -> Run:
+        result = CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def mlci_process() -> Callable[..., Run]:
+    """Invoke ``python -m mlci ARGS...`` as a real subprocess (for tracebacks, exit codes)."""
+
+    def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("MLCI_")}
+        full_env.update(env or {})
+        proc = subprocess.run(
+            [sys.executable, "-m", "mlci", *[str(a) for a in args]],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=full_env,
+            timeout=120,
+        )
+        return Run(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a file under tmp_path (text or bytes) and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
