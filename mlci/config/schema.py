@@ -70,6 +70,10 @@ def parse_datetime_bound(value: Any) -> Any:
     return None if pd.isna(stamp) else stamp
 
 
+def _article(dtype: str) -> str:
+    return f"an {dtype}" if dtype[0] in "aeiou" else f"a {dtype}"
+
+
 def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int, ...], str]]:
     """Checks that depend on the dtype, which pydantic cannot express field by field."""
     out: list[tuple[tuple[str | int, ...], str]] = []
@@ -79,7 +83,7 @@ def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int,
         if value is None:
             continue
         if spec.dtype in NUMERIC and not _is_number(value):
-            out.append((at + (key,), f"expected a number for a {spec.dtype} column, got {value!r}"))
+            out.append((at + (key,), f"expected a number for {_article(spec.dtype)} column, got {value!r}"))
         elif spec.dtype == "datetime" and parse_datetime_bound(value) is None:
             out.append((at + (key,), f"expected an ISO 8601 date for a datetime column, got {value!r}"))
         elif spec.dtype not in NUMERIC + ("datetime",):
@@ -110,7 +114,7 @@ def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int,
             if isinstance(value, (dict, list)):
                 out.append((at + ("allowed", i), f"allowed values must be scalars, got {value!r}"))
             elif spec.dtype in NUMERIC and not _is_number(value):
-                out.append((at + ("allowed", i), f"expected a number for a {spec.dtype} column, got {value!r}"))
+                out.append((at + ("allowed", i), f"expected a number for {_article(spec.dtype)} column, got {value!r}"))
     if spec.format is not None and spec.dtype != "datetime":
         out.append((at + ("format",), f"'format' applies to datetime columns, not {spec.dtype}"))
     return out

@@ -137,8 +137,17 @@ def _csv_columns(path: Path, fmt: DataFormat) -> list[str]:
     except (pd.errors.ParserError, ValueError, OSError, EOFError) as exc:
         raise DataError(f"cannot parse {fmt.value.upper()}: {_first_line(exc)}", path=path) from None
     columns = [str(c) for c in header.columns]
-    _check_column_names(path, columns)
+    _check_column_names(path, _raw_header(path, fmt))  # pandas renames a repeat to "a.1"
     return columns
+
+
+def _raw_header(path: Path, fmt: DataFormat) -> list[str]:
+    import csv
+
+    if _is_compressed(path) and path.suffix.lower() != ".gz":
+        return []  # pandas decompresses these; a repeated name is rare enough to skip here
+    with _text_opener(path, errors="replace")() as handle:
+        return next(csv.reader(handle, delimiter=_sep(fmt)), [])
 
 
 def _check_column_names(path: Path, columns: list[str]) -> None:
@@ -250,12 +259,12 @@ def _jsonl_columns(path: Path) -> list[str]:
     raise DataError("file is empty (no JSON objects)", path=path)
 
 
-def _text_opener(path: Path) -> Any:
+def _text_opener(path: Path, errors: str = "strict") -> Any:
     if path.suffix.lower() == ".gz":
         import gzip
 
-        return lambda: gzip.open(path, "rt", encoding="utf-8")
-    return lambda: open(path, encoding="utf-8")
+        return lambda: gzip.open(path, "rt", encoding="utf-8", errors=errors)
+    return lambda: open(path, encoding="utf-8", errors=errors)
 
 
 def _jsonl_chunks(
@@ -264,10 +273,7 @@ def _jsonl_chunks(
     path = source.path
     rows = 0
     try:
-        reader = pd.read_json(
-            path, lines=True, chunksize=chunk_rows, dtype=False, convert_dates=False,
-            encoding="utf-8",
-        )
+        reader = pd.read_json(path, lines=True, chunksize=chunk_rows, encoding="utf-8", **_JSON_AS_IS)
         with reader:
             for chunk in reader:
                 chunk.columns = [str(c) for c in chunk.columns]
@@ -283,6 +289,13 @@ def _jsonl_chunks(
         raise DataError(msg or f"invalid JSON Lines: {_first_line(exc)}", path=path, line=line, column=column) from None
     if rows == 0:
         raise DataError("file is empty (no JSON objects)", path=path)
+
+
+# Keep JSON's own types: no guessing of dates from column names. pandas 3 deprecates
+# convert_dates and turns it off with dtype=False; pandas 2 needs it said explicitly.
+_JSON_AS_IS: dict[str, Any] = (
+    {"dtype": False} if int(pd.__version__.split(".")[0]) >= 3 else {"dtype": False, "convert_dates": False}
+)
 
 
 def _locate_bad_json(path: Path) -> tuple[int | None, int | None, str | None]:

@@ -84,10 +84,13 @@ def apply_rules(
     if not valid.any():
         return
     values = parsed.values[valid]
-    kept = original[valid]
-    if spec.dtype == "int" and pd.api.types.is_float_dtype(kept.dtype):
-        # pandas reads an int column with gaps as floats; show 130, not 130.0.
-        kept = kept.astype("Int64")
+    # Examples show numbers as numbers whatever else shares the chunk (130, not "130" or 130.0).
+    if spec.dtype == "int":
+        kept = values.astype("Int64")
+    elif spec.dtype == "float":
+        kept = values
+    else:
+        kept = original[valid]
     for check in ("min", "max"):
         limit = getattr(spec, check)
         if limit is None:
