@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from mlci.render.budget import MAX_MARKDOWN, fit_markdown
 from mlci.render.templates import render_template
 from mlci.report.model import Report
 
@@ -18,6 +19,11 @@ class OutputFormat(str, Enum):
     TEXT = "text"
     JSON = "json"
     MD = "md"
+    HTML = "html"
+    JUNIT = "junit"
+
+
+Templates = "str | Path | None"
 
 
 def _style(color: bool) -> Callable[..., str]:
@@ -31,12 +37,25 @@ def render_text(report: Report, templates: str | Path | None = None, color: bool
     return render_template("report.txt.j2", templates, report=report, style=_style(color))
 
 
-def render_markdown(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
-    return render_template("report.md.j2", templates, report=report)
+def render_markdown(
+    report: Report, templates: str | Path | None = None, color: bool = False, *, limit: int = MAX_MARKDOWN
+) -> str:
+    """GitHub-flavoured markdown that fits a PR comment, shrinking detail when it must."""
+    return fit_markdown(
+        lambda detail: render_template("report.md.j2", templates, report=report, detail=detail), limit
+    )
 
 
 def render_json(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
     return report.to_json()
+
+
+def render_html(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
+    return render_template("report.html.j2", templates, report=report)
+
+
+def render_junit(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
+    return render_template("junit.xml.j2", templates, report=report)
 
 
 Renderer = Callable[[Report, "str | Path | None", bool], str]
@@ -45,6 +64,8 @@ RENDERERS: dict[OutputFormat, Renderer] = {
     OutputFormat.TEXT: render_text,
     OutputFormat.JSON: render_json,
     OutputFormat.MD: render_markdown,
+    OutputFormat.HTML: render_html,
+    OutputFormat.JUNIT: render_junit,
 }
 
 

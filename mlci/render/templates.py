@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,14 @@ def _number(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(value: Any) -> str:
+    """Text XML 1.0 can hold: characters it forbids are dropped (autoescape does the rest)."""
+    return _XML_INVALID.sub("", str(value))
+
+
 def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
@@ -53,21 +62,21 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def environment(override: str | Path | None = None, *, html: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(override)]),
-        autoescape=html,
+        autoescape=jinja2.select_autoescape(["html.j2", "xml.j2"], default=False) if html else False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=_number, plural=_plural
+        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=_number, plural=_plural, xml=_xml
     )
     return env
 
 
 def render_template(name: str, override: str | Path | None = None, **context: Any) -> str:
     try:
-        template = environment(override, html=name.endswith(".html.j2")).get_template(name)
+        template = environment(override, html=name.endswith((".html.j2", ".xml.j2"))).get_template(name)
     except jinja2.TemplateNotFound:
         raise UsageError(f"template {name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:

@@ -37,6 +37,7 @@ def validation_entry(
             for v in outcome.violations
         ],
         schema_path=str(schema_path) if schema_path is not None else None,
+        checks=[f"{column or ''}:{check}" for column, check in outcome.checks],
         fingerprint=fingerprint,
     )
 

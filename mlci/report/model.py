@@ -17,6 +17,7 @@ from mlci import __version__
 from mlci.errors import InputError
 from mlci.report.drift import DriftSection
 from mlci.report.gates import GatesSection
+from mlci.report.provenance import RunInfo
 from mlci.report.validation import DatasetValidation
 
 __all__ = ["REPORT_VERSION", "ModelInfo", "Report", "load_report", "overall_status"]
@@ -38,6 +39,9 @@ class Report(BaseModel):
     drift: DriftSection | None = None
     gates: GatesSection | None = None
     mlci_version: str = __version__
+    run: RunInfo | None = None
+    # Where mlci.yml lives, so `mlci release` can find the registry from the report alone.
+    config_path: str | None = None
     created_at: str = Field(
         default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     )

@@ -46,4 +46,6 @@ class DatasetValidation(BaseModel):
     violations: list[Violation] = Field(default_factory=list)
     schema_path: str | None = None
     columns: int | None = None
+    # Every check that ran ("column:check", or ":rows_min" for table checks), passed or not.
+    checks: list[str] = Field(default_factory=list)
     fingerprint: str | None = None

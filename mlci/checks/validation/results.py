@@ -30,6 +30,8 @@ class ValidationOutcome:
     rows: int
     columns: int
     violations: list[ViolationResult]
+    # Every check that ran, as (column, check); column None for table-level checks.
+    checks: list[tuple[str | None, str]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:

@@ -68,7 +68,28 @@ class Validator:
             if bounds.max is not None and self.rows > bounds.max:
                 self.tally.add_one(None, "rows_max", self.rows, f"<= {bounds.max} rows")
         order: list[str | None] = [*self.schema.columns, *self.columns]
-        return ValidationOutcome(self.rows, len(self.columns), self.tally.results(order))
+        return ValidationOutcome(
+            self.rows, len(self.columns), self.tally.results(order), checks_run(self.schema)
+        )
+
+
+def checks_run(schema: Schema) -> list[tuple[str | None, str]]:
+    """Every check a schema asks for, in report order (for test-report UIs)."""
+    out: list[tuple[str | None, str]] = []
+    if schema.rows is not None:
+        out += [(None, c) for c in ("rows_min", "rows_max") if getattr(schema.rows, c[5:]) is not None]
+    if schema.strict:
+        out.append((None, "extra_column"))
+    for name, spec in schema.columns.items():
+        out += [(name, "missing_column"), (name, "dtype")]
+        if not spec.nullable:
+            out.append((name, "nullable"))
+        if spec.unique:
+            out.append((name, "unique"))
+        for check in ("min", "max", "allowed", "pattern", "min_length", "max_length"):
+            if getattr(spec, check) is not None:
+                out.append((name, check))
+    return out
 
 
 def validate_frame(frame: pd.DataFrame, schema: Schema) -> ValidationOutcome:

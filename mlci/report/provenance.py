@@ -1,0 +1,47 @@
+"""Where a report was made (commit, run link), captured once so renderers never look it up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from pydantic import BaseModel
+
+__all__ = ["RunInfo", "current_run"]
+
+
+class RunInfo(BaseModel):
+    commit: str | None = None
+    ref: str | None = None
+    repository: str | None = None
+    workflow: str | None = None
+    run_url: str | None = None
+    server_url: str | None = None
+
+
+def _git_head(cwd: Path) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def current_run(cwd: Path | None = None) -> RunInfo:
+    """From GitHub Actions' variables when present, else from the local git checkout."""
+    env = os.environ
+    server = env.get("GITHUB_SERVER_URL", "https://github.com")
+    repository = env.get("GITHUB_REPOSITORY")
+    run_id = env.get("GITHUB_RUN_ID")
+    run_url = f"{server}/{repository}/actions/runs/{run_id}" if repository and run_id else None
+    return RunInfo(
+        commit=env.get("GITHUB_SHA") or _git_head(cwd or Path.cwd()),
+        ref=env.get("GITHUB_REF"),
+        repository=repository,
+        workflow=env.get("GITHUB_WORKFLOW"),
+        run_url=run_url,
+        server_url=server if repository else None,
+    )
