@@ -46,7 +46,7 @@ def test_json_is_the_report_shape_with_only_validation(mlci, tmp_path: Path) -> 
 
 def test_markdown(mlci) -> None:
     run = mlci("validate", CURRENT, "-s", SCHEMA, "--format", "md")
-    assert run.stdout.startswith("## ❌ mlci: failed")
+    assert run.stdout.startswith("## ❌ mlci failed")
     assert "| customer&#95;id | unique | 1 |" in run.stdout
 
 
