@@ -25,7 +25,7 @@ def customers(rng: np.random.Generator, n: int, start: int, *, shift: float = 0.
     spend = np.where(plan == "free", 0.0, rng.lognormal(3.2 + 0.3 * shift, 0.6, n)).round(2)
     spend = pd.Series(spend).mask(rng.random(n) < 0.03)  # 3% unknown spend
     signup = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 1400, n), unit="D")
-    logit = -1.2 + 0.9 * (plan == "free") - 0.04 * tenure + 0.01 * (age - 40)
+    logit = -1.4 + 1.8 * (plan == "free") - 0.09 * tenure + 0.02 * (age - 40)
     churned = rng.random(n) < 1 / (1 + np.exp(-logit))
     return pd.DataFrame(
         {

@@ -19,16 +19,16 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 
 
-def features(frame: pd.DataFrame) -> np.ndarray:
+def features(frame: pd.DataFrame, variant: str) -> np.ndarray:
     spend = frame["monthly_spend"].fillna(0.0)
-    columns = [
-        (frame["age"] - 40) / 12,
-        frame["tenure_months"] / 20,
-        np.log1p(spend) / 3,
-        frame["support_tickets"] / 2,
-        (frame["plan"] == "free").astype(float),
-        (frame["plan"] == "team").astype(float),
-    ]
+    columns = [(frame["age"] - 40) / 12, np.log1p(spend) / 3, frame["support_tickets"] / 2]
+    if variant == "full":
+        # What this "pull request" adds: tenure and the plan, the strongest churn signals.
+        columns += [
+            frame["tenure_months"] / 20,
+            (frame["plan"] == "free").astype(float),
+            (frame["plan"] == "team").astype(float),
+        ]
     return np.column_stack([np.ones(len(frame)), *columns])
 
 
@@ -44,11 +44,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--l2", type=float, default=0.01, help="L2 penalty (larger: simpler model)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--features", choices=["basic", "full"], default="full",
+        help="basic: the registered baseline (v1.0.0); full: this branch's candidate",
+    )
     args = parser.parse_args()
 
     data = pd.read_csv(HERE / "data" / "train.csv")
     y = data["churned"].astype(str).str.lower().eq("true").to_numpy(dtype=float)
-    x = features(data)
+    x = features(data, args.features)
     rng = np.random.default_rng(7)
     evaluation = rng.random(len(data)) < 0.25
     weights = fit(x[~evaluation], y[~evaluation], args.l2)

@@ -21,7 +21,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "drift": ("mlci.cli.drift", "drift", "Detect drift between a reference and a current dataset."),
     "gate": ("mlci.cli.gate", "gate", "Gate the candidate's metrics against the registered baseline."),
     "registry": ("mlci.cli.registry", "registry", "List, show, register and promote model versions."),
+    "init": ("mlci.cli.init", "init", "Scaffold mlci.yml, a schema and the pull-request workflow."),
     "comment": ("mlci.cli.comment", "comment", "Post the report as a sticky PR comment and job summary."),
+    "release": ("mlci.cli.release", "release", "Register, tag and publish an approved model version."),
 }
 
 

@@ -15,6 +15,7 @@ from mlci.config.base import StrictModel as _Strict
 from mlci.config.drift import DriftConfig
 from mlci.config.gates import GateConfig, RegistryConfig
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
+from mlci.config.release import ReleaseConfig
 from mlci.config.yaml_source import YamlDocument, load_yaml
 from mlci.errors import ConfigError
 
@@ -31,9 +32,19 @@ __all__ = [
 
 
 class ModelConfig(_Strict):
+    """The candidate model: its metrics and/or per-example predictions (see docs/gates.md)."""
+
     name: str = Field(min_length=1)
-    metrics: str | None = None
-    predictions: str | None = None
+    metrics: str | None = None  # flat or nested JSON of numbers (dvclive style)
+    predictions: str | None = None  # CSV/Parquet/JSONL with y_true and y_pred and/or y_score
+    # The baseline's predictions on the same evaluation set (enables significance tests);
+    # when absent, the ones stored with the registered baseline version are used.
+    baseline_predictions: str | None = None
+    y_true: str = Field(default="y_true", min_length=1)
+    y_pred: str = Field(default="y_pred", min_length=1)
+    y_score: str = Field(default="y_score", min_length=1)
+    task: Literal["classification", "regression"] | None = None  # inferred when absent
+    positive_label: str | int | bool | None = None  # binary classification; default 1/True
 
 
 class DatasetConfig(_Strict):
@@ -54,6 +65,7 @@ class ProjectConfig(_Strict):
     gates: list[GateConfig] = Field(default_factory=list)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    release: ReleaseConfig = Field(default_factory=ReleaseConfig)
 
     # Where mlci.yml lives; relative paths inside it are resolved against this.
     root: Path = Field(default=Path("."), exclude=True)

@@ -4,6 +4,10 @@ Every reader yields pandas DataFrames of at most ``chunk_rows`` rows, so memory 
 bounded whatever the file size. In CSV, ``text_columns`` are read as strings, untouched:
 the checks decide what a value means (dates, identifiers with leading zeros), not the
 parser. Parquet and JSON Lines keep the types the file declares.
+
+CSV goes through pyarrow (``csv_arrow``) and, for large chunks, one chunk ahead on a
+worker thread; pandas' reader takes over for what pyarrow will not read, so errors and
+results are pandas' own.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import queue
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +31,7 @@ from mlci.io.formats import DataFormat, detect_format
 __all__ = ["DEFAULT_CHUNK_ROWS", "DataSource", "open_source", "read_frame"]
 
 DEFAULT_CHUNK_ROWS = 250_000
+_READ_AHEAD_ROWS = 10_000  # smaller chunks gain less from a second core than handing over costs
 _SNIFF = 8192
 
 
@@ -47,7 +54,8 @@ class DataSource:
         """Yield the data in chunks; the row index continues across chunks (0-based)."""
         text = [c for c in text_columns if c in self.columns]
         if self.format in (DataFormat.CSV, DataFormat.TSV):
-            yield from _csv_chunks(self, chunk_rows, text, columns)
+            chunks = _csv_chunks(self, chunk_rows, text, columns)
+            yield from _read_ahead(chunks) if chunk_rows >= _READ_AHEAD_ROWS else chunks
         elif self.format is DataFormat.PARQUET:
             yield from _parquet_chunks(self, chunk_rows, columns)
         else:
@@ -165,6 +173,91 @@ def _first_line(exc: BaseException) -> str:
 def _csv_chunks(
     source: DataSource, chunk_rows: int, text: list[str], columns: list[str] | None
 ) -> Iterator[pd.DataFrame]:
+    rows = 0
+    if _arrow_can_read(source.path):
+        import pyarrow as pa
+
+        from mlci.io.csv_arrow import NotForArrow, arrow_csv_chunks
+
+        try:
+            for chunk in arrow_csv_chunks(
+                source.path,
+                delimiter=_sep(source.format),
+                header=source.columns,
+                chunk_rows=chunk_rows,
+                text=text,
+                columns=columns,
+            ):
+                rows += len(chunk)
+                yield chunk
+        except (pa.ArrowException, NotForArrow):
+            pass  # pandas reads on: it takes short rows, and names the line of a bad one
+        else:
+            if rows == 0:
+                raise DataError("has a header but no data rows", path=source.path)
+            return
+    yield from _pandas_csv_chunks(source, chunk_rows, text, columns, skip=rows)
+
+
+def _arrow_can_read(path: Path) -> bool:
+    # pyarrow decompresses .gz and .bz2 by extension; pandas handles zip, xz and zstd.
+    return not _is_compressed(path) or path.suffix.lower() in (".gz", ".bz2")
+
+
+def _read_ahead(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Parse the next chunk on a worker thread while the caller checks this one.
+
+    The parsers release the GIL, so reading overlaps the caller's work on another core.
+    The worker starts a chunk only once the caller has taken the previous one: at most
+    two chunks are alive, one in the caller's hands and one being read. Errors reach
+    the caller as if the file were read inline.
+    """
+    ready: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    turn = threading.Semaphore(1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while True:
+                while not turn.acquire(timeout=0.05):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
+                    return
+                chunk = next(chunks, None)
+                if chunk is None:
+                    ready.put(("end", None))
+                    return
+                ready.put(("chunk", chunk))
+        except BaseException as exc:  # handed to the caller, raised there
+            ready.put(("error", exc))
+        finally:
+            chunks.close()  # type: ignore[attr-defined]
+
+    worker = threading.Thread(target=work, name="mlci-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            turn.release()
+            yield item
+            del item
+    finally:
+        stop.set()
+        worker.join()
+
+
+# --- CSV with pandas: compressed files, and the files pyarrow refuses ------------------
+
+
+def _pandas_csv_chunks(
+    source: DataSource, chunk_rows: int, text: list[str], columns: list[str] | None, skip: int = 0
+) -> Iterator[pd.DataFrame]:
+    """Chunks from row ``skip`` on (the rows before it were already read by pyarrow)."""
     path = source.path
     dtype: dict[str, Any] = {c: str for c in text}
     rows = 0
@@ -181,7 +274,8 @@ def _csv_chunks(
             for chunk in reader:
                 chunk.index = pd.RangeIndex(rows, rows + len(chunk))
                 rows += len(chunk)
-                yield chunk
+                if rows > skip:
+                    yield chunk.iloc[max(0, skip - (rows - len(chunk))) :]
     except UnicodeDecodeError:
         raise _decode_error(path) from None
     except pd.errors.EmptyDataError:

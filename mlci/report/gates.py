@@ -1,4 +1,10 @@
-"""The ``gates`` section of ``mlci-report.json``."""
+"""The ``gates`` section of ``mlci-report.json``.
+
+One result per gate rule. The contract fields (DESIGN.md) are ``metric``, ``candidate``,
+``baseline``, ``delta``, ``status``, ``p_value``; the rest explain the verdict:
+``code`` is a stable reason code (see ``mlci.checks.gates``), ``reason`` and ``note``
+are sentences for people.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,52 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["GateResult", "GatesSection"]
+__all__ = ["GateResult", "GatesSection", "GATE_CODES"]
+
+GATE_CODES = (
+    "ok",
+    "regression_not_significant",
+    "threshold",
+    "regression",
+    "missing_candidate",
+    "unavailable",
+    "nan_candidate",
+    "no_baseline",
+    "missing_baseline",
+    "nan_baseline",
+)
 
 
 class GateResult(BaseModel):
     metric: str
     candidate: float | None = None
     baseline: float | None = None
-    delta: float | None = None
+    delta: float | None = None  # candidate - baseline
     status: Literal["passed", "failed", "skipped"]
+    # One-sided p-value of "worse than the baseline by more than the tolerance" (paired
+    # bootstrap); None when no test ran.
     p_value: float | None = None
-    reason: str | None = None
+    reason: str | None = None  # why it failed or was skipped, or why a regression passed
+    code: str = "ok"  # stable reason code
+    rule: Literal["threshold", "max_regression", "max_regression_pct"] | None = None
+    limit: float | None = None  # threshold, max_regression, or max_regression_pct (percent)
+    tolerance: float | None = None  # allowed worsening in metric units (relative rules)
+    implicit: bool = False  # the gate named no rule: "no regression" was checked
+    direction: Literal["higher", "lower"] | None = None
+    alpha: float | None = None
+    significant: bool | None = None
+    ci_low: float | None = None  # interval of delta at ci_level (matches the test at alpha)
+    ci_high: float | None = None
+    ci_level: float | None = None
+    mcnemar_p_value: float | None = None  # accuracy: exact McNemar, H0 equal accuracy
+    examples: int | None = None  # paired examples tested
+    resamples: int | None = None
+    note: str | None = None  # extra context: significance not tested, and why
 
 
 class GatesSection(BaseModel):
     status: Literal["passed", "failed", "skipped"]
     results: list[GateResult] = Field(default_factory=list)
+    baseline_version: str | None = None
+    baseline_source: str | None = None  # where the baseline came from, for readers
+    registry: str | None = None  # backend name

@@ -85,10 +85,23 @@ def run_project(
                     fingerprint=sha256_file(source.path),
                 )
             )
+    from mlci.report.drift_builder import project_drift
+
+    drift = project_drift(
+        config, sources, schemas, config_path=config_path, chunk_rows=chunk_rows, progress=progress
+    )
     model = ModelInfo(name=config.model.name) if config.model is not None else None
+    gates = None
+    if config.gates:
+        from mlci.report.gates_builder import run_gates
+
+        run = run_gates(config, config_path=config_path)
+        model, gates = run.model, run.section
     report = Report(
         model=model,
         validation=validation,
+        drift=drift,
+        gates=gates,
         run=current_run(config.root),
         config_path=str(config_path),
     )

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mlci.checks.validation.arrow_text import arrow_strings
+from mlci.checks.validation.arrow_text import filled_mask as _filled
+
 __all__ = ["Parsed", "parse_column", "TRUE_WORDS", "FALSE_WORDS"]
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
@@ -91,11 +94,37 @@ def _parse_bool(series: pd.Series, missing: pd.Series) -> Parsed:
         return Parsed((series == 1).where(ok), missing, ~ok & ~missing)
     if kind == "datetime":
         return Parsed(pd.Series(np.nan, index=series.index), missing, ~missing)
+    is_true, ok = _bool_words(series, missing)
+    return Parsed(is_true.where(ok), missing, ~ok & ~missing)
+
+
+def _bool_words(series: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(is true, is a boolean word) for text or Python bools; Arrow first, Python if unsure."""
+    if pd.api.types.infer_dtype(series, skipna=True) == "boolean":
+        is_true = np.equal(series.to_numpy(dtype=object), True)
+        return pd.Series(is_true, index=series.index), ~missing  # JSON, or CSV bools with gaps
+    array = arrow_strings(series)
+    if array is None:
+        return _python_bool_words(series, missing)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    words = pc.utf8_lower(pc.utf8_trim_whitespace(array))
+    is_true = _filled(pc.is_in(words, value_set=pa.array(TRUE_WORDS)))
+    ok = is_true | _filled(pc.is_in(words, value_set=pa.array(FALSE_WORDS)))
+    # Python's strip() also drops \x1c-\x1f, and Unicode trims may differ: ask Python.
+    unsure = ~missing.to_numpy() & ~(ok & _filled(pc.string_is_ascii(array)))
+    if unsure.any():
+        sure_true, sure_ok = _python_bool_words(series[unsure], missing[unsure])
+        is_true[unsure] = sure_true.to_numpy()
+        ok[unsure] = sure_ok.to_numpy()
+    return pd.Series(is_true, index=series.index), pd.Series(ok, index=series.index)
+
+
+def _python_bool_words(series: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
     words = series.astype(object).where(~missing).astype(str).str.strip().str.lower()
     is_true = words.isin(TRUE_WORDS)
-    is_false = words.isin(FALSE_WORDS)
-    ok = is_true | is_false
-    return Parsed(is_true.where(ok), missing, ~ok & ~missing)
+    return is_true, is_true | words.isin(FALSE_WORDS)
 
 
 def _parse_datetime(series: pd.Series, missing: pd.Series, fmt: str | None) -> Parsed:
@@ -105,19 +134,48 @@ def _parse_datetime(series: pd.Series, missing: pd.Series, fmt: str | None) -> P
     if kind != "object" and kind != "categorical":
         # Epoch numbers are ambiguous (seconds? milliseconds?): not a datetime.
         return Parsed(pd.Series(pd.NaT, index=series.index), missing, ~missing)
-    text = series.astype(object).where(~missing)
-    values = _to_datetime(text, fmt)
+    values = _iso_datetime_arrow(series) if fmt is None else None
+    if values is None:
+        values = _to_datetime(series.astype(object).where(~missing), fmt)
     return Parsed(values, missing, values.isna() & ~missing)
+
+
+# pandas 3 parses ISO text to microseconds (nanoseconds only when the text has them).
+_UNIT = "us" if int(pd.__version__.split(".")[0]) >= 3 else "ns"
+
+
+def _iso_datetime_arrow(series: pd.Series) -> pd.Series | None:
+    """Arrow's ISO 8601 cast when it takes every value, else None (pandas decides).
+
+    Arrow accepts a subset of what ``pd.to_datetime(format="ISO8601")`` does (no offsets,
+    no sub-microsecond digits, zero-padded fields), and gives the same instants for it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = arrow_strings(series)
+    if array is None:
+        return None
+    try:
+        stamps = pc.cast(array, pa.timestamp(_UNIT))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    values = stamps.to_pandas()
+    values.index = series.index
+    return values
 
 
 def _to_datetime(text: pd.Series, fmt: str | None) -> pd.Series:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return pd.to_datetime(text, errors="coerce", format=fmt or "ISO8601")
+            values = pd.to_datetime(text, errors="coerce", format=fmt or "ISO8601")
         except (ValueError, TypeError):
-            # Mixed UTC offsets: compare everything in UTC.
-            return pd.to_datetime(text, errors="coerce", format=fmt or "ISO8601", utc=True)
+            values = None
+        if values is None or values.dtype == object:
+            # Mixed UTC offsets (pandas 3 raises, pandas 2 gives objects): compare in UTC.
+            values = pd.to_datetime(text, errors="coerce", format=fmt or "ISO8601", utc=True)
+        return values
 
 
 def _parse_text(series: pd.Series, missing: pd.Series) -> Parsed:

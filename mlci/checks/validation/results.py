@@ -68,11 +68,13 @@ class Tally:
         self,
         column: str | None,
         check: str,
-        mask: pd.Series,
+        mask: pd.Series | np.ndarray,
         original: pd.Series | None,
         expected: str | None = None,
     ) -> None:
-        count = int(mask.sum())
+        """Count the rows ``mask`` marks (aligned with ``original``) and keep a few examples."""
+        mask = np.asarray(mask, dtype=bool)
+        count = int(np.count_nonzero(mask))
         if count == 0:
             return
         item = self._items.get((column, check))
@@ -82,9 +84,10 @@ class Tally:
         item.failed_count += count
         room = MAX_EXAMPLES - len(item.examples)
         if room > 0 and original is not None:
-            picked = original[mask.to_numpy()].iloc[:room]
-            item.examples.extend(json_safe(v) for v in picked.tolist())
-            item.example_rows.extend(int(i) + 1 for i in picked.index)
+            # One value at a time: a take on Arrow-backed text would copy the whole column.
+            for position in np.flatnonzero(mask)[:room].tolist():
+                item.examples.append(json_safe(original.iloc[position]))
+                item.example_rows.append(int(original.index[position]) + 1)
 
     def add_one(self, column: str | None, check: str, example: Any, expected: str) -> None:
         self._items[(column, check)] = ViolationResult(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
+from mlci.checks.validation.arrow_text import is_in, search, text_lengths
 from mlci.checks.validation.dtypes import Parsed
 from mlci.checks.validation.results import Tally
 from mlci.config.schema import ColumnSpec, parse_datetime_bound
@@ -51,11 +49,6 @@ def expected_text(spec: ColumnSpec, check: str) -> str:
     }[check]
 
 
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def _bound(spec: ColumnSpec, value: object, values: pd.Series) -> object:
     if spec.dtype != "datetime":
         return value
@@ -68,11 +61,6 @@ def _bound(spec: ColumnSpec, value: object, values: pd.Series) -> object:
     return bound
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    # Object dtype keeps Python's re semantics for patterns (RE2 in Arrow differs).
-    return values.astype(object)
-
-
 def apply_rules(
     name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed, tally: Tally
 ) -> None:
@@ -80,46 +68,61 @@ def apply_rules(
     tally.add(name, "dtype", parsed.bad, original, expected_text(spec, "dtype"))
     if not spec.nullable:
         tally.add(name, "nullable", parsed.missing, original, expected_text(spec, "nullable"))
-    valid = parsed.valid
+    valid = ~(parsed.missing.to_numpy(dtype=bool) | parsed.bad.to_numpy(dtype=bool))
     if not valid.any():
         return
-    values = parsed.values[valid]
-    # Examples show numbers as numbers whatever else shares the chunk (130, not "130" or 130.0).
-    if spec.dtype == "int":
-        kept = values.astype("Int64")
-    elif spec.dtype == "float":
-        kept = values
-    else:
-        kept = original[valid]
+    # Checks run on whole columns, masked by ``valid``: no filtered copies of each column.
+    values = parsed.values
+    shown: list[pd.Series] = []
+
+    def record(check: str, broken: object) -> None:
+        mask = _mask(broken) & valid
+        if mask.any():
+            if not shown:
+                shown.append(_examples(spec, original, values))
+            tally.add(name, check, mask, shown[0], expected_text(spec, check))
+
     for check in ("min", "max"):
         limit = getattr(spec, check)
         if limit is None:
             continue
         bound = _bound(spec, limit, values)
-        broken = values < bound if check == "min" else values > bound
-        tally.add(name, check, _mask(broken), kept, expected_text(spec, check))
+        record(check, values < bound if check == "min" else values > bound)
     if spec.allowed is not None:
         if spec.dtype in ("int", "float"):
             allowed_ok = values.isin([float(v) for v in spec.allowed])
         elif spec.dtype == "bool":
             allowed_ok = values.isin([bool(v) for v in spec.allowed])
+        elif spec.dtype in ("string", "category"):
+            allowed_ok = is_in(values, [str(v) for v in spec.allowed])
         else:
             allowed_ok = values.astype(str).isin([str(v) for v in spec.allowed])
-        tally.add(name, "allowed", _mask(~allowed_ok), kept, expected_text(spec, "allowed"))
+        record("allowed", ~_mask(allowed_ok))
     if spec.dtype in ("string", "category"):
-        text = _as_text(values)
         if spec.pattern is not None:
-            matches = text.str.contains(_regex(spec.pattern), regex=True, na=False)
-            tally.add(name, "pattern", _mask(~matches), kept, expected_text(spec, "pattern"))
+            record("pattern", ~search(values, spec.pattern))
         if spec.min_length is not None or spec.max_length is not None:
-            lengths = text.str.len()
+            lengths = text_lengths(values)
             if spec.min_length is not None:
-                short = lengths < spec.min_length
-                tally.add(name, "min_length", _mask(short), kept, expected_text(spec, "min_length"))
+                record("min_length", lengths < spec.min_length)
             if spec.max_length is not None:
-                long = lengths > spec.max_length
-                tally.add(name, "max_length", _mask(long), kept, expected_text(spec, "max_length"))
+                record("max_length", lengths > spec.max_length)
 
 
-def _mask(series: pd.Series) -> pd.Series:
-    return series.fillna(False).astype(np.bool_) if series.dtype != np.bool_ else series
+def _examples(spec: ColumnSpec, original: pd.Series, values: pd.Series) -> pd.Series:
+    """What examples show: numbers as numbers whatever shares the chunk (130, not "130")."""
+    if spec.dtype == "int":
+        try:
+            return values.astype("Int64")
+        except (TypeError, ValueError, OverflowError):
+            return values  # beyond int64: shown as a float
+    if spec.dtype == "float":
+        return values
+    return original
+
+
+def _mask(values: object) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype == np.bool_:
+        return values
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    return series.to_numpy(dtype=bool, na_value=False)

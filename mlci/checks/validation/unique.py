@@ -1,22 +1,35 @@
-"""``unique`` across a whole file read in chunks, in memory proportional to 8 bytes a row."""
+"""``unique`` across a whole file read in chunks, in memory that does not grow with the file.
+
+Each present value becomes a 64-bit hash kept with its row number (16 bytes a row). Past
+``SPILL_ROWS`` pairs they go to a temporary file, grouped by the hash's top bits, so the
+final duplicate search holds one group at a time: peak memory stays flat however long
+the file; the disk holds 16 bytes a row until the check ends.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from mlci.checks.validation.arrow_text import arrow_strings
 from mlci.checks.validation.results import MAX_EXAMPLES, ViolationResult, json_safe
 
-__all__ = ["UniqueTracker", "FetchRows"]
+__all__ = ["UniqueTracker", "FetchRows", "SPILL_ROWS", "value_hashes"]
 
 # (column, 0-based row numbers) -> the original values at those rows
 FetchRows = Callable[[str, list[int]], list[object]]
 
+SPILL_ROWS = 1 << 18  # pairs held in memory before spilling (4 MiB)
+_GROUP_BITS = 6
+_SALT = np.uint64(0x9E3779B97F4A7C15)  # keeps keys of different kinds apart
+
 
 class UniqueTracker:
-    """Keeps a 64-bit hash of each present value; duplicates are found once, at the end.
+    """Feed chunks in row order; ``finish`` finds every duplicate.
 
     A duplicate is a row whose value appeared on an earlier row (pandas ``duplicated()``).
     Missing values are never duplicates of each other.
@@ -27,30 +40,207 @@ class UniqueTracker:
         self.expected = expected
         self._hashes: list[np.ndarray] = []
         self._rows: list[np.ndarray] = []
+        self._held = 0
+        self._spill: _Spill | None = None
 
-    def feed(self, values: pd.Series, present: pd.Series) -> None:
-        kept = values[present.to_numpy()]
-        if kept.empty:
+    def feed(self, values: pd.Series, present: pd.Series | np.ndarray) -> None:
+        present = np.asarray(present, dtype=bool)
+        if not present.any():
             return
-        if kept.dtype == object:
-            # Hash text and numbers alike: "7" and 7 in a JSON id column are the same id.
-            kept = kept.astype(str)
-        self._hashes.append(pd.util.hash_pandas_object(kept, index=False).to_numpy())
+        kept = values if present.all() else values[present]
+        self._hashes.append(value_hashes(kept))
         self._rows.append(kept.index.to_numpy(dtype=np.int64))
+        self._held += len(self._rows[-1])
+        if self._held >= SPILL_ROWS:
+            self._flush()
 
-    def finish(self, fetch: FetchRows) -> ViolationResult | None:
+    def _flush(self) -> None:
         if not self._hashes:
-            return None
-        hashes = np.concatenate(self._hashes)
-        rows = np.concatenate(self._rows)
+            return
+        if self._spill is None:
+            self._spill = _Spill()
+        self._spill.write(np.concatenate(self._hashes), np.concatenate(self._rows))
         self._hashes.clear()
         self._rows.clear()
-        duplicated = pd.Series(hashes).duplicated(keep="first").to_numpy()
-        count = int(duplicated.sum())
+        self._held = 0
+
+    def finish(self, fetch: FetchRows) -> ViolationResult | None:
+        if self._spill is not None:
+            self._flush()
+            count, first = self._spill.duplicates()
+            self._spill = None
+        elif self._hashes:
+            count, first = _duplicates(np.concatenate(self._hashes), np.concatenate(self._rows))
+            self._hashes.clear()
+            self._rows.clear()
+        else:
+            return None
         if count == 0:
             return None
-        first = rows[duplicated][:MAX_EXAMPLES].tolist()
         examples = [json_safe(v) for v in fetch(self.column, first)]
         return ViolationResult(
             self.column, "unique", count, examples, [r + 1 for r in first], self.expected
         )
+
+
+def _repeats(hashes: np.ndarray) -> bool:
+    ordered = np.sort(hashes)  # a sort is ~5x faster than a hash table: most columns pass
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _duplicates(hashes: np.ndarray, rows: np.ndarray) -> tuple[int, list[int]]:
+    """(how many, the first few row numbers) of repeats; ``rows`` ascend."""
+    if not _repeats(hashes):
+        return 0, []
+    duplicated = pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
+    return int(duplicated.sum()), rows[duplicated][:MAX_EXAMPLES].tolist()
+
+
+class _Spill:
+    """Hashes and row numbers in one temporary file, each batch grouped by the hash's top bits.
+
+    Equal values share a group, so the duplicate search reads one group (from every
+    batch) at a time, and reads row numbers only for a group that has a repeat.
+    """
+
+    def __init__(self) -> None:
+        # Open for the tracker's whole life; closed (and so deleted) by duplicates().
+        self._file = tempfile.TemporaryFile(prefix="mlci-unique-")  # noqa: SIM115
+        self._batches: list[tuple[int, int, np.ndarray]] = []  # (offset, pairs, group bounds)
+        self._offset = 0
+
+    def write(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        groups = (hashes >> np.uint64(64 - _GROUP_BITS)).astype(np.uint8)
+        order = np.argsort(groups, kind="stable")  # a radix sort; rows keep ascending
+        bounds = np.searchsorted(groups[order], np.arange((1 << _GROUP_BITS) + 1))
+        hashes[order].tofile(self._file)
+        rows[order].astype(np.int64, copy=False).tofile(self._file)
+        self._batches.append((self._offset, len(order), bounds))
+        self._offset += 16 * len(order)
+
+    def _read(self, at: int, dtype: type, count: int) -> np.ndarray:
+        self._file.seek(at)
+        return np.fromfile(self._file, dtype=dtype, count=count)
+
+    def duplicates(self) -> tuple[int, list[int]]:
+        count, first = 0, []
+        try:
+            self._file.flush()
+            for group in range(1 << _GROUP_BITS):
+                spans = [
+                    (offset, size, int(bounds[group]), int(bounds[group + 1]))
+                    for offset, size, bounds in self._batches
+                    if bounds[group + 1] > bounds[group]
+                ]
+                hashes = [self._read(o + 8 * lo, np.uint64, hi - lo) for o, _, lo, hi in spans]
+                if not hashes or not _repeats(np.concatenate(hashes)):
+                    continue
+                rows = [self._read(o + 8 * (n + lo), np.int64, hi - lo) for o, n, lo, hi in spans]
+                found, repeat_rows = _duplicates(np.concatenate(hashes), np.concatenate(rows))
+                count += found
+                first = sorted(first + repeat_rows)[:MAX_EXAMPLES]
+        finally:
+            self._file.close()
+        return count, first
+
+
+def value_hashes(values: pd.Series) -> np.ndarray:
+    """64-bit hashes of present values, equal for equal values whatever the chunk's dtype.
+
+    A chunk may hold an int column as int64 or as float64 (gaps, or a bad value), dates
+    at second, micro- or nanosecond resolution, booleans as bool or as Python objects:
+    each kind is brought to one key first, so a repeat is found across chunks.
+    """
+    dtype = values.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return _instant_hashes(values)
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return pd.util.hash_array(values.to_numpy(dtype=np.int64))
+    if pd.api.types.is_float_dtype(dtype):
+        return _number_hashes(values.to_numpy(dtype=np.float64))
+    if dtype == np.dtype(object) and pd.api.types.infer_dtype(values, skipna=True) == "boolean":
+        return pd.util.hash_array(values.to_numpy(dtype=np.int64))
+    # Text: "7" and 7 in a JSON id column are the same id.
+    text = values if isinstance(dtype, pd.StringDtype) else values.astype(str)
+    array = arrow_strings(text)
+    if array is None:
+        return pd.util.hash_array(text.to_numpy(dtype=object), categorize=False)
+    if len(array) == 0:
+        return np.empty(0, dtype=np.uint64)
+    return _utf8_hashes(array.combine_chunks())
+
+
+_M1, _M2 = np.uint64(0x87C37B91114253D5), np.uint64(0x4CF5AD432745937F)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
+
+
+def _fmix(h: np.ndarray) -> np.ndarray:
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def _utf8_hashes(chunk: Any) -> np.ndarray:
+    """MurmurHash3-style 64-bit hashes of an Arrow string array, 8 bytes a step for all rows.
+
+    Rows are taken in order of length, so each step touches only the strings that are
+    still that long: the work is the total byte count, not rows x longest string.
+    """
+    import pyarrow as pa
+
+    if not pa.types.is_large_string(chunk.type):
+        chunk = chunk.cast(pa.large_string())
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8
+    )
+    raw = np.frombuffer(data_buffer or b"", dtype=np.uint8)
+    data = np.zeros(len(raw) + 8, dtype=np.uint8)  # padded: an 8-byte read never runs off
+    data[: len(raw)] = raw
+    windows = np.lib.stride_tricks.sliding_window_view(data, 8)
+    starts = offsets[:-1]
+    lengths = offsets[1:] - starts
+    order = None if lengths.min() == lengths.max() else np.argsort(lengths, kind="stable")
+    if order is not None:
+        starts, lengths = starts[order], lengths[order]
+    h = lengths.astype(np.uint64) * _M2
+    longest = int(lengths[-1]) if len(lengths) else 0
+    first = 0
+    for step in range(0, longest, 8):
+        first += int(np.searchsorted(lengths[first:], step, side="right"))  # rows still this long
+        word = np.ascontiguousarray(windows[starts[first:] + step]).view("<u8").ravel()
+        short = lengths[first:] - step < 8
+        if short.any():  # keep only the bytes that belong to the string
+            keep = (lengths[first:][short] - step) * 8
+            word[short] &= (np.uint64(1) << keep.astype(np.uint64)) - np.uint64(1)
+        k = _rotl(word * _M1, 31) * _M2
+        h[first:] = _rotl(h[first:] ^ k, 27) * np.uint64(5) + np.uint64(0x52DCE729)
+    if order is None:
+        return _fmix(h)
+    out = np.empty(len(h), dtype=np.uint64)
+    out[order] = _fmix(h)
+    return out
+
+
+def _number_hashes(numbers: np.ndarray) -> np.ndarray:
+    whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0**63)
+    keys = np.where(whole, numbers, 0).astype(np.int64)  # 130.0 hashes as 130
+    keys[~whole] = numbers[~whole].view(np.int64)
+    return pd.util.hash_array(keys) ^ np.where(whole, np.uint64(0), _SALT)
+
+
+def _instant_hashes(values: pd.Series) -> np.ndarray:
+    if getattr(values.dtype, "tz", None) is not None:
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    stamps = values.to_numpy()
+    # Nanoseconds where they fit (1677-2262), microseconds beyond.
+    fits = (stamps >= np.datetime64("1677-09-22")) & (stamps <= np.datetime64("2262-04-10"))
+    keys = np.where(fits, stamps.astype("datetime64[ns]"), np.datetime64(0, "ns")).view(np.int64)
+    keys[~fits] = stamps[~fits].astype("datetime64[us]").view(np.int64)
+    return pd.util.hash_array(keys) ^ np.where(fits, np.uint64(0), _SALT)

@@ -54,7 +54,8 @@ class Validator:
             parsed = parse_column(original, spec.dtype, spec.format)
             apply_rules(name, spec, original, parsed, self.tally)
             if name in self.unique:
-                self.unique[name].feed(parsed.values, parsed.valid)
+                present = ~(parsed.missing.to_numpy(dtype=bool) | parsed.bad.to_numpy(dtype=bool))
+                self.unique[name].feed(parsed.values, present)
 
     def finish(self, fetch: FetchRows) -> ValidationOutcome:
         for tracker in self.unique.values():
@@ -111,7 +112,9 @@ def validate_source(
     """Validate a file in chunks of ``chunk_rows``; memory does not grow with file size."""
     validator = Validator(schema, source.columns)
     text = text_columns(schema)
-    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text):
+    # Columns the schema does not check are never parsed (an extra column only needs its name).
+    wanted = validator.checked if validator.checked else None
+    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text, columns=wanted):
         validator.feed(chunk)
         if progress is not None:
             progress(validator.rows)

@@ -1,0 +1,129 @@
+"""Read the columns drift needs from a dataset, chunk by chunk, in compact form.
+
+Row formats (CSV, JSON Lines) are parsed once: numeric columns are copied out of each
+chunk as plain arrays, so a chunk's memory is released as soon as it is read, and the
+dataset ends up held once, column by column, as the exact tests (KS, Wasserstein) need.
+Parquet is columnar: each column is read only when it is tested, then let go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from mlci.io.formats import DataFormat
+from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource
+
+__all__ = [
+    "Columns",
+    "ColumnStore",
+    "ParquetColumns",
+    "read_columns",
+    "frame_columns",
+    "open_columns",
+]
+
+Progress = Callable[[int], None]
+Part = np.ndarray | pd.Series
+
+
+class Columns(Protocol):
+    """The values of some columns of one dataset; ``pop`` hands each over exactly once."""
+
+    rows: int
+
+    def pop(self, name: str) -> pd.Series: ...
+
+
+@dataclass
+class ColumnStore:
+    """The values of some columns of one dataset; ``pop`` hands each over exactly once."""
+
+    rows: int = 0
+    parts: dict[str, list[Part]] = field(default_factory=dict)
+
+    def add(self, chunk: pd.DataFrame, *, copy: bool = True, keep: set[str] | None = None) -> None:
+        self.rows += len(chunk)
+        for name in chunk.columns:
+            if keep is not None and name not in keep:
+                continue
+            series = chunk[name]
+            dtype = series.dtype
+            if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+                part: Part = series.to_numpy(copy=copy)
+            else:
+                part = series.reset_index(drop=True)
+            self.parts.setdefault(str(name), []).append(part)
+
+    def pop(self, name: str) -> pd.Series:
+        parts = self.parts.pop(name, [])
+        if not parts:
+            return pd.Series([], dtype=float)
+        if all(isinstance(p, np.ndarray) for p in parts):
+            values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            return pd.Series(values, copy=False)
+        if len(parts) == 1:
+            return pd.Series(parts[0], copy=False)
+        return pd.concat([pd.Series(p, copy=False) for p in parts], ignore_index=True)
+
+
+def read_columns(
+    source: DataSource,
+    columns: list[str],
+    *,
+    text_columns: Iterable[str] = (),
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> ColumnStore:
+    """Read ``columns`` (possibly none: the rows are still counted) of a dataset file."""
+    store = ColumnStore()
+    # Reading no column at all is not possible in every format: read one, keep none.
+    wanted = columns or source.columns[:1]
+    keep = set(columns)
+    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=wanted):
+        store.add(chunk, keep=keep)
+        if progress is not None:
+            progress(store.rows)
+    return store
+
+
+def frame_columns(frame: pd.DataFrame) -> ColumnStore:
+    """An in-memory DataFrame as a store; its numeric columns are used in place, not copied."""
+    store = ColumnStore()
+    store.add(frame, copy=False)
+    return store
+
+
+class ParquetColumns:
+    """A Parquet file read one column at a time, when the column is tested."""
+
+    def __init__(self, source: DataSource, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> None:
+        self.source = source
+        self.chunk_rows = chunk_rows
+        self.rows = source.total_rows or 0
+
+    def pop(self, name: str) -> pd.Series:
+        store = ColumnStore()
+        for chunk in self.source.chunks(chunk_rows=self.chunk_rows, columns=[name]):
+            store.add(chunk, copy=False)
+        return store.pop(name)
+
+
+def open_columns(
+    source: DataSource,
+    columns: list[str],
+    *,
+    text_columns: Iterable[str] = (),
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> Columns:
+    """The columns of a dataset file: Parquet read lazily, other formats read now."""
+    if source.format is DataFormat.PARQUET and source.total_rows:
+        return ParquetColumns(source, chunk_rows)
+    return read_columns(
+        source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress
+    )

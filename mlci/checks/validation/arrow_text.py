@@ -1,0 +1,237 @@
+"""Text checks on Arrow strings: fast, and exactly what Python's ``re`` and ``len`` say.
+
+pandas 3 keeps text as Arrow strings, and pyarrow's kernels (RE2 for regular expressions)
+run over them without building a Python object per value. RE2 and Python's ``re``
+disagree on a few things, so RE2 only answers where they provably agree:
+
+- the pattern is ASCII, compiles in RE2, and uses no syntax the two read differently
+  (``{,n}`` is a quantifier in Python and text in RE2; ``[:alpha:]`` is a class in RE2);
+- the value is ASCII (Python's ``\\d``, ``\\w``, ``\\s``, ``\\b`` and case folding are
+  Unicode-aware, RE2's are ASCII);
+- when the pattern has ``$``, ``\\s`` or ``\\S``: the value holds no newline, vertical
+  tab or \\x1c-\\x1f (Python's ``$`` also matches before a final newline, and its ``\\s``
+  covers those characters).
+
+Every other value goes through Python's ``re``, so the answer never depends on the engine.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["arrow_strings", "filled_mask", "is_in", "search", "text_lengths", "value_bytes"]
+
+_SPACE_SENSITIVE = re.compile(r"\$|\\[sS]")
+_NOT_RE2_SAFE = ("{,", "[:")
+_LINE_CHARS = "[\n\x0b\x1c-\x1f]"
+
+
+def arrow_strings(series: pd.Series) -> Any | None:
+    """The Arrow strings behind ``series`` (no copy when Arrow-backed), or None if not text."""
+    import pyarrow as pa
+
+    dtype = series.dtype
+    if not isinstance(dtype, (pd.StringDtype, pd.ArrowDtype)) and dtype != np.dtype(object):
+        return None
+    try:
+        array = pa.array(series.array, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # not all text (typed files): the caller takes the pandas path
+    if not isinstance(array, pa.ChunkedArray):
+        array = pa.chunked_array([array])
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    return None
+
+
+@lru_cache(maxsize=256)
+def _re2_can_answer(pattern: str) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pattern.isascii() or any(s in pattern for s in _NOT_RE2_SAFE):
+        return False
+    try:
+        pc.match_substring_regex(pa.array([""]), pattern=pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False  # backreferences, lookarounds, possessive quantifiers...
+    return True
+
+
+@lru_cache(maxsize=256)
+def _python_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _python_search(series: pd.Series, pattern: str) -> np.ndarray:
+    text = series.astype(object)
+    with warnings.catch_warnings():
+        # pandas warns that a pattern with groups is "not extract": we only want a match.
+        warnings.simplefilter("ignore", UserWarning)
+        found = text.str.contains(_python_regex(pattern), regex=True, na=False)
+    return found.to_numpy(dtype=bool, na_value=False)
+
+
+def search(series: pd.Series, pattern: str) -> np.ndarray:
+    """``re.search(pattern, value)`` for each value as a bool array; missing -> False."""
+    import pyarrow.compute as pc
+
+    array = arrow_strings(series) if _re2_can_answer(pattern) else None
+    if array is None:
+        return _python_search(series, pattern)
+    shape = _fixed_shape(pattern)
+    if shape is not None:
+        found = _fixed_shape_match(array, shape)
+    else:
+        found = filled_mask(pc.match_substring_regex(array, pattern=pattern))
+    # Whole-buffer byte scans first: most columns are plain ASCII, and then all agree.
+    data = value_bytes(array)
+    if all(b.max(initial=0) < 0x80 for b in data):
+        agree = np.ones(len(found), dtype=bool)
+    else:
+        agree = filled_mask(pc.string_is_ascii(array))
+    if _SPACE_SENSITIVE.search(pattern) and any(b.min(initial=0xFF) < 0x20 for b in data):
+        agree &= ~filled_mask(pc.match_substring_regex(array, pattern=_LINE_CHARS))
+    if not agree.all():
+        unsure = ~agree & series.notna().to_numpy()
+        if unsure.any():
+            found[unsure] = _python_search(series[unsure], pattern)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _fixed_shape(pattern: str) -> tuple[np.ndarray, ...] | None:
+    """For ``^...$`` patterns of fixed-width ASCII classes (``^C\\d{6}$``, ``^[A-Z]{2}-\\d{4}$``,
+    the usual codes and ids): one 256-entry byte table per position, else None.
+
+    Such a pattern needs no regex engine: a value matches when it has that many bytes
+    and each byte is in its position's table, checked for all rows at once.
+    """
+    try:
+        from re import _parser as sre  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse as sre
+
+    try:
+        items = list(sre.parse(pattern))
+        flags = sre.parse(pattern).state.flags
+    except Exception:  # noqa: BLE001 - any doubt: leave it to the regex engine
+        return None
+    if flags != re.UNICODE or len(items) < 2:
+        return None
+    (first_op, first), (last_op, last) = items[0], items[-1]
+    if str(first_op) != "AT" or str(first) != "AT_BEGINNING":
+        return None
+    if str(last_op) != "AT" or str(last) not in ("AT_END", "AT_END_STRING"):
+        return None
+    tables: list[np.ndarray] = []
+    for op, arg in items[1:-1]:
+        count = 1
+        if str(op) in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, sub = arg
+            if low != high or len(sub) != 1:
+                return None
+            count, (op, arg) = low, sub[0]
+        table = _byte_table(str(op), arg)
+        if table is None:
+            return None
+        tables.extend([table] * count)
+    return tuple(tables)
+
+
+def _byte_table(op: str, arg: Any) -> np.ndarray | None:
+    table = np.zeros(256, dtype=bool)
+    members = [(op, arg)] if op == "LITERAL" else arg if op == "IN" else None
+    if members is None:
+        return None
+    for kind, value in members:
+        kind = str(kind)
+        if kind == "LITERAL" and value < 0x80:
+            table[value] = True
+        elif kind == "RANGE" and value[1] < 0x80:
+            table[value[0] : value[1] + 1] = True
+        elif kind == "CATEGORY" and str(value) == "CATEGORY_DIGIT":
+            table[ord("0") : ord("9") + 1] = True
+        else:
+            return None  # negated sets, \w, \s...: the regex engine decides
+    return table
+
+
+def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Which values have exactly ``len(tables)`` bytes, each in its table (nulls: no)."""
+    import pyarrow as pa
+
+    chunk = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    if not pa.types.is_large_string(chunk.type):
+        chunk = chunk.cast(pa.large_string())
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8
+    )
+    data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
+    starts = offsets[:-1]
+    fits = (offsets[1:] - starts) == len(tables)
+    if chunk.null_count:
+        fits &= filled_mask(chunk.is_valid())
+    at = starts[fits]
+    good = np.ones(len(at), dtype=bool)
+    for position, table in enumerate(tables):
+        good &= table[data[at + position]]
+    fits[fits] = good
+    return fits
+
+
+def value_bytes(array: Any) -> list[np.ndarray]:
+    """The UTF-8 bytes of each chunk of an Arrow string array (no copy)."""
+    import pyarrow as pa
+
+    out = []
+    for chunk in array.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(
+            offsets_buffer, dtype=width, count=len(chunk) + 1,
+            offset=chunk.offset * np.dtype(width).itemsize,
+        )  # fmt: skip
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+        if data is not None:
+            out.append(data[offsets[0] : offsets[-1]])
+    return out
+
+
+def text_lengths(series: pd.Series) -> np.ndarray:
+    """Characters per value (Python's ``len``: code points) as floats; missing -> NaN."""
+    import pyarrow.compute as pc
+
+    array = arrow_strings(series)
+    if array is None:
+        return series.astype(object).str.len().to_numpy(dtype="float64", na_value=np.nan)
+    if all(b.max(initial=0) < 0x80 for b in value_bytes(array)):
+        lengths = pc.binary_length(array)  # ASCII: a byte is a character, and 5x faster
+    else:
+        lengths = pc.utf8_length(array)
+    return np.asarray(lengths.to_numpy(zero_copy_only=False), dtype="float64")
+
+
+def is_in(series: pd.Series, allowed: list[str]) -> np.ndarray:
+    """``value in allowed`` for text values as a bool array; missing -> False."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = arrow_strings(series)
+    if array is None:
+        return series.isin(allowed).to_numpy(dtype=bool)
+    return filled_mask(pc.is_in(array, value_set=pa.array(allowed, type=array.type)))
+
+
+def filled_mask(mask: Any) -> np.ndarray:
+    """An Arrow boolean array as numpy, nulls as False."""
+    return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool).copy()
