@@ -154,7 +154,7 @@ def _frame(table: Any, retype: set[str], start: int) -> pd.DataFrame:
 
     names = table.column_names
     typed = [_typed(c) if n in retype else c for n, c in zip(names, table.columns, strict=True)]
-    frame = pa.table(typed, names=names).to_pandas()
+    frame: pd.DataFrame = pa.table(typed, names=names).to_pandas()
     for name, col in zip(names, typed, strict=True):
         if pa.types.is_boolean(col.type) and col.null_count:
             # pandas gives True/False/NaN objects here; Arrow's conversion gives None.

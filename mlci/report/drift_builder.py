@@ -123,4 +123,10 @@ def project_drift(
         if exc.path is None and config_path is not None:
             raise ConfigError(exc.message, path=config_path, key=exc.key) from None
         raise
-    return drift_section(outcome, reference_path=reference.path, current_path=current.path)
+    # Paths as written in mlci.yml, like the validation section: the report reads the same
+    # whichever directory mlci ran from.
+    return drift_section(
+        outcome,
+        reference_path=config.datasets[drift.reference].path,
+        current_path=config.datasets[drift.current].path,
+    )

@@ -158,7 +158,7 @@ class Project:
         return {"number": number, "pull_request": pull, "repository": {"full_name": REPO}, **extra}
 
     def run(self, event_name: str, event: dict[str, Any], workflow: str,
-            env: dict[str, str] | None = None) -> ActRun:
+            env: dict[str, str] | None = None, job: str | None = None) -> ActRun:
         """Run one workflow file (under .github/workflows) for ``event_name`` under act."""
         self.runs += 1
         run_dir = self.work / f"run{self.runs}"
@@ -186,6 +186,8 @@ class Project:
             "--local-repository", f"{ACTION}={self.source}",
             "-s", f"GITHUB_TOKEN={TOKEN}",
         ]
+        if job is not None:
+            command += ["-j", job]
         for ref, stub in pinned_actions().items():
             command += ["--local-repository", f"{ref}={stub}"]
         for name, value in variables.items():

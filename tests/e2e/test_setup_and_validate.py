@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,15 @@ def test_setup_then_validate_passes_fails_and_advises(project: Project) -> None:
         "train": "passed",
     }
     assert "a check failed" in run.log  # the ::error:: line that names the cause
+
+
+@pytest.mark.slow
+def test_this_repositorys_self_test_job_passes(project: Project) -> None:
+    """The CI job that runs the actions from the checkout itself (`uses: ./`)."""
+    shutil.copytree(project.source, project.root, dirs_exist_ok=True)
+    project.commit("this repository")
+
+    run = project.run("push", {"ref": "refs/heads/main"}, "ci.yml", job="self-test")
+
+    assert run.succeeded, run.tail()
+    assert "+ test failed = failed" in run.log  # the check step's assertions ran

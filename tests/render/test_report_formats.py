@@ -36,9 +36,9 @@ def hostile_report() -> Report:
 
 def check_golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("MLCI_UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text)
-    assert text == path.read_text(), f"{name} changed: review, then re-run with MLCI_UPDATE_GOLDEN=1"
+    assert text == path.read_text(), f"{name} changed: review, then re-run with UPDATE_GOLDEN=1"
 
 
 def test_hostile_markdown_matches_golden() -> None:
@@ -137,3 +137,28 @@ def test_missing_template_dir_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match="template directory not found"):
         render(hostile_report(), "md", templates=tmp_path / "nope")
+
+
+@pytest.mark.slow
+def test_a_3000_column_drift_report_still_fits_a_comment(mlci, tmp_path: Path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    names = [f"feature_{i:04d}_with_a_long_descriptive_name" for i in range(3000)]
+    reference = pd.DataFrame(rng.normal(size=(300, 3000)), columns=names)
+    current = pd.DataFrame(rng.normal(0.5, 1, size=(300, 3000)), columns=names)
+    reference.to_parquet(tmp_path / "ref.parquet")
+    current.to_parquet(tmp_path / "cur.parquet")
+    out = tmp_path / "drift.json"
+    run = mlci("drift", tmp_path / "ref.parquet", tmp_path / "cur.parquet", "--format", "json", "-o", out)
+    assert run.exit_code == 0, run.stderr
+    from mlci.report import load_report
+
+    report = load_report(out)
+    assert report.drift is not None and len(report.drift.columns) == 3000
+    text = render(report, "md")
+    assert len(text) <= MAX_MARKDOWN
+    assert "to fit" in text
+    assert text.count("<details") == text.count("</details>")
+    assert text.startswith("## ")

@@ -49,11 +49,11 @@ def section(fail_on_drift: bool = False):
 
 def check_golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("MLCI_UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
     assert text == path.read_text(), (
-        f"{name} changed: review, then re-run with MLCI_UPDATE_GOLDEN=1"
+        f"{name} changed: review, then re-run with UPDATE_GOLDEN=1"
     )
 
 

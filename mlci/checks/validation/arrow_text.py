@@ -176,7 +176,7 @@ def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray
     )
     data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
     starts = offsets[:-1]
-    fits = (offsets[1:] - starts) == len(tables)
+    fits: np.ndarray = (offsets[1:] - starts) == len(tables)
     if chunk.null_count:
         fits &= filled_mask(chunk.is_valid())
     at = starts[fits]

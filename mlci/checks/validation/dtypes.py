@@ -160,7 +160,7 @@ def _iso_datetime_arrow(series: pd.Series) -> pd.Series | None:
         stamps = pc.cast(array, pa.timestamp(_UNIT))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    values = stamps.to_pandas()
+    values: pd.Series = stamps.to_pandas()
     values.index = series.index
     return values
 

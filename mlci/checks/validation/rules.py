@@ -89,6 +89,7 @@ def apply_rules(
         bound = _bound(spec, limit, values)
         record(check, values < bound if check == "min" else values > bound)
     if spec.allowed is not None:
+        allowed_ok: pd.Series | np.ndarray
         if spec.dtype in ("int", "float"):
             allowed_ok = values.isin([float(v) for v in spec.allowed])
         elif spec.dtype == "bool":

@@ -123,7 +123,7 @@ class _Spill:
         return np.fromfile(self._file, dtype=dtype, count=count)
 
     def duplicates(self) -> tuple[int, list[int]]:
-        count, first = 0, []
+        count, first = 0, list[int]()
         try:
             self._file.flush()
             for group in range(1 << _GROUP_BITS):
