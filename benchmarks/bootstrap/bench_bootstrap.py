@@ -45,9 +45,7 @@ def _classification(n: int):
     for quality in (0.30, 0.295):
         score = np.clip(y * quality + rng.random(n) * (1 - quality), 0, 1)
         columns.append(
-            PredictionColumns(
-                "bench", pd.Series(y), pd.Series((score > 0.5).astype(int)), pd.Series(score)
-            )
+            PredictionColumns("bench", pd.Series(y), pd.Series((score > 0.5).astype(int)), pd.Series(score))
         )
     return encode_predictions(columns)
 
@@ -93,9 +91,7 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
     pairs = {"classification": _classification(n), "regression": _regression(n)}
-    header = (
-        f"{'metric':<18} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'delta':>10}  90% interval"
-    )
+    header = f"{'metric':<18} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'delta':>10}  90% interval"
     print(header)
     print("-" * len(header))
     for metric in args.metrics:

@@ -72,9 +72,7 @@ def generate(rows: int, seed: int, drifted: bool) -> Any:
 
     def choice(labels: list[str], p: Any) -> Any:
         p = np.asarray(p, dtype=float)
-        return pd.Series(
-            np.asarray(labels)[rng.choice(len(labels), rows, p=p / p.sum())], dtype="str"
-        )
+        return pd.Series(np.asarray(labels)[rng.choice(len(labels), rows, p=p / p.sum())], dtype="str")
 
     zipf = 1.0 / np.arange(1, 201) ** 1.1
     frame = pd.DataFrame(
@@ -191,9 +189,7 @@ def worker_mlci_files(ref_path: str, cur_path: str) -> dict[str, Any]:
 
     with Meter() as meter:
         outcome = detect_drift_sources(open_source(ref_path), open_source(cur_path))
-        text = drift_report(
-            drift_section(outcome, reference_path=ref_path, current_path=cur_path)
-        ).to_json()
+        text = drift_report(drift_section(outcome, reference_path=ref_path, current_path=cur_path)).to_json()
     return {
         "seconds": meter.seconds,
         "peak": meter.peak,
@@ -356,9 +352,7 @@ def compare_methods(ref: Path, cur: Path) -> None:
             # Relative, except near 0: Evidently's z p-value 2 * (1 - cdf) rounds to 0 where
             # mlci's 2 * sf keeps e.g. 1e-200.
             diff = abs(a - b) / max(abs(a), abs(b), 1e-12)
-        by_method.setdefault(key.split(":")[1], []).append(
-            (mine["drifted"] == other["drifted"], diff)
-        )
+        by_method.setdefault(key.split(":")[1], []).append((mine["drifted"] == other["drifted"], diff))
     for method, rows in sorted(by_method.items()):
         same = sum(ok for ok, _ in rows)
         print(f"| {method} | {len(rows)} | {same}/{len(rows)} | {max(d for _, d in rows):.1e} |")
@@ -387,9 +381,7 @@ def run_worker(tool: str, ref: Path, cur: Path) -> dict[str, Any] | None:
         ref, cur = csv_copy(ref), csv_copy(cur)
     cmd = [python, str(Path(__file__).resolve()), "--worker", tool, str(ref), str(cur)]
     started = time.perf_counter()
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"}
-    )
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     if proc.returncode != 0:
         print(f"  {tool}: failed\n{proc.stderr[-2000:]}")
         return None
@@ -425,12 +417,8 @@ def scenario(title: str, ref: Path, cur: Path, tools: list[str]) -> dict[str, An
     results = {t: r for t in tools if (r := run_worker(t, ref, cur)) is not None}
     oracle_name = "evidently" if "evidently" in results else "scipy"
     oracle = results.get(oracle_name)
-    data = results.get("mlci", {}).get("data_bytes") or results.get("scipy", {}).get(
-        "data_bytes", 0
-    )
-    print(
-        f"\n| tool | time | vs mlci | peak memory (above loaded data) | decisions = {oracle_name} |"
-    )
+    data = results.get("mlci", {}).get("data_bytes") or results.get("scipy", {}).get("data_bytes", 0)
+    print(f"\n| tool | time | vs mlci | peak memory (above loaded data) | decisions = {oracle_name} |")
     print("|---|---:|---:|---:|---|")
     for tool, res in results.items():
         ratio = res["seconds"] / results["mlci"]["seconds"] if "mlci" in results else float("nan")
@@ -481,9 +469,7 @@ def targets(big: dict[str, Any]) -> list[str]:
 
     if "mlci" in res and "evidently" in res:
         speedup = res["evidently"]["seconds"] / res["mlci"]["seconds"]
-        verdict(
-            speedup >= TARGET_VS_EVIDENTLY, f"{speedup:.0f}x faster than Evidently (target 20x)"
-        )
+        verdict(speedup >= TARGET_VS_EVIDENTLY, f"{speedup:.0f}x faster than Evidently (target 20x)")
         same, total, _ = agreement(res["mlci"], res["evidently"])
         verdict(same == total, f"identical decisions to Evidently on {same}/{total} columns")
     if "mlci" in res and "scipy" in res:
@@ -492,9 +478,7 @@ def targets(big: dict[str, Any]) -> list[str]:
     for tool in ("mlci-parquet", "mlci-csv"):
         if tool in res and data:
             factor = res[tool]["peak"] / data
-            verdict(
-                factor <= TARGET_MEMORY, f"{tool} peak {factor:.2f}x the two DataFrames (<= 2x)"
-            )
+            verdict(factor <= TARGET_MEMORY, f"{tool} peak {factor:.2f}x the two DataFrames (<= 2x)")
     if "mlci" in res and data:
         lines.append(f"mlci on loaded DataFrames: peak {res['mlci']['peak'] / data:.2f}x on top")
     return lines

@@ -125,9 +125,7 @@ def _block(start: int, n: int) -> Any:
     email = pc.binary_join_element_wise(
         first, ".", pick(LAST, n), digits(rng.integers(0, 1000, n), 3), "@", pick(DOMAINS, n), ""
     )
-    name = pc.binary_join_element_wise(
-        pc.utf8_capitalize(first), pc.utf8_capitalize(pick(LAST, n)), " "
-    )
+    name = pc.binary_join_element_wise(pc.utf8_capitalize(first), pc.utf8_capitalize(pick(LAST, n)), " ")
     days = rng.integers(0, 11 * 365, n).astype("timedelta64[D]") + np.datetime64("2015-01-01")
     seen = days + rng.integers(0, 86400 * 300, n).astype("timedelta64[s]")
     columns = {
@@ -268,9 +266,7 @@ def worker_pandera(path: str) -> None:
             "plan": col(str, C.isin(["free", "pro", "team"])),
             "country": col(str, C.isin(COUNTRIES)),
             "device": col(str, C.isin(["ios", "android", "web"]), nullable=True),
-            "email": col(
-                str, C.str_matches(r"^[a-z0-9.]+@[a-z]+\.(com|org|net)$"), C.str_length(None, 64)
-            ),
+            "email": col(str, C.str_matches(r"^[a-z0-9.]+@[a-z]+\.(com|org|net)$"), C.str_length(None, 64)),
             "zip": col(str, C.str_matches(r"^\d{5}$")),
             "name": col(str, C.str_length(2, 40)),
             "signup": col(
@@ -279,9 +275,7 @@ def worker_pandera(path: str) -> None:
                 C.le(pd.Timestamp("2026-12-31")),
                 coerce=True,
             ),
-            "last_seen": col(
-                "datetime64[ns]", C.ge(pd.Timestamp("2015-01-01")), nullable=True, coerce=True
-            ),
+            "last_seen": col("datetime64[ns]", C.ge(pd.Timestamp("2015-01-01")), nullable=True, coerce=True),
         },
         strict=True,
     )
@@ -291,9 +285,7 @@ def worker_pandera(path: str) -> None:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = len(exc.failure_cases)
-    print(
-        json.dumps({"rows": len(frame), "failure_cases": failures, "pandera": version("pandera")})
-    )
+    print(json.dumps({"rows": len(frame), "failure_cases": failures, "pandera": version("pandera")}))
 
 
 WORKERS = {"read": worker_read, "pandera": worker_pandera}
@@ -337,9 +329,7 @@ def measure(cmd: list[str]) -> Sample:
         return Sample(wall, cpu, usage.ru_maxrss * 1024, code, out.read(), err.read())
 
 
-def timed(
-    commands: dict[str, tuple[list[str], tuple[int, ...]]], rows: int, repeat: int
-) -> list[Run]:
+def timed(commands: dict[str, tuple[list[str], tuple[int, ...]]], rows: int, repeat: int) -> list[Run]:
     """Run every tool ``repeat`` times, taking turns, so a busy spell hits them alike."""
     samples: dict[str, list[Sample]] = {tool: [] for tool in commands}
     for _ in range(repeat):
@@ -448,29 +438,21 @@ def verdicts(runs: list[Run], rows: int, big: int) -> list[str]:
         out.append(f"memory pandera/read {pandera.rss / read.rss:.2f}")
     large = get("mlci", big) if big else None
     if large is not None:
-        out.append(
-            _verdict(f"memory mlci {big:,} rows / {rows:,} rows", large.rss / mlci.rss, TARGET_FLAT)
-        )
+        out.append(_verdict(f"memory mlci {big:,} rows / {rows:,} rows", large.rss / mlci.rss, TARGET_FLAT))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--rows", type=int, default=1_000_000, help="rows of the main file [1000000]"
-    )
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the main file [1000000]")
     parser.add_argument(
         "--big-rows",
         type=int,
         default=4_000_000,
         help="rows of the memory-flatness file; 0 skips [4000000]",
     )
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per tool; wall is the median [3]"
-    )
-    parser.add_argument(
-        "--chunk-rows", type=int, default=None, help="passed to mlci validate --chunk-rows"
-    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool; wall is the median [3]")
+    parser.add_argument("--chunk-rows", type=int, default=None, help="passed to mlci validate --chunk-rows")
     parser.add_argument(
         "--pandera-python", default=None, help="interpreter with pandera [benchmarks/.venv-pandera]"
     )

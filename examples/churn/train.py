@@ -45,7 +45,9 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=0.01, help="L2 penalty (larger: simpler model)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument(
-        "--features", choices=["basic", "full"], default="full",
+        "--features",
+        choices=["basic", "full"],
+        default="full",
         help="basic: the registered baseline (v1.0.0); full: this branch's candidate",
     )
     args = parser.parse_args()

@@ -116,9 +116,7 @@ def evaluate_gates(
     for gate in gates:
         direction: Direction = gate.direction or default_direction(gate.metric)
         for rule in gate.rules():
-            out.append(
-                _evaluate(gate, rule, direction, candidate, baseline, unavailable or {}, pairing)
-            )
+            out.append(_evaluate(gate, rule, direction, candidate, baseline, unavailable or {}, pairing))
     return out
 
 
@@ -178,9 +176,7 @@ def _evaluate(
             detail = result
         else:
             significance = result.test(direction=direction, tolerance=tolerance, alpha=gate.alpha)
-    measured = replace(
-        proto, delta=delta, tolerance=tolerance, significance=significance, detail=detail
-    )
+    measured = replace(proto, delta=delta, tolerance=tolerance, significance=significance, detail=detail)
     if within:
         return replace(measured, status="passed", code="ok")
     if significance is not None and not significance.significant:

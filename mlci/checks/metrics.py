@@ -63,7 +63,14 @@ LABEL_METRICS = tuple(m for m in CLASSIFICATION_METRICS if m not in SCORE_METRIC
 
 # A metric whose name contains one of these words is lower-is-better unless a gate says so.
 LOWER_IS_BETTER: tuple[str, ...] = (
-    "loss", "error", "rmse", "mse", "mae", "mape", "latency", "brier",
+    "loss",
+    "error",
+    "rmse",
+    "mse",
+    "mae",
+    "mape",
+    "latency",
+    "brier",
 )
 _WORDS = re.compile("|".join(LOWER_IS_BETTER))
 _EPS = float(np.finfo(np.float64).eps)
@@ -116,10 +123,7 @@ def unavailable_reason(pred: Predictions, name: str) -> str | None:
         if pred.y_pred is None:
             return f"{name} needs predicted labels (a y_pred column)"
         if name in ("precision", "recall", "f1") and not labels.binary:
-            return (
-                f"{name} is binary and there are {len(labels.classes)} classes; "
-                f"use {name}_macro"
-            )
+            return f"{name} is binary and there are {len(labels.classes)} classes; use {name}_macro"
         return None
     if pred.y_score is None:
         return f"{name} needs a positive-class score (a y_score column)"
@@ -311,9 +315,7 @@ def _parse(text: str, path: Path) -> object:
     try:
         return json.loads(text)  # accepts NaN/Infinity, which Python json writers emit
     except json.JSONDecodeError as exc:
-        raise MetricsError(
-            f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
-        ) from None
+        raise MetricsError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
 
 
 def _flatten(data: dict[object, object], prefix: str, out: MetricsFile) -> None:

@@ -94,8 +94,7 @@ def read_prediction_columns(
         )
     if y_pred not in present and y_score not in present:
         raise MetricsError(
-            f"predictions file needs a '{y_pred}' or a '{y_score}' column "
-            f"(columns: {_list(source.columns)})",
+            f"predictions file needs a '{y_pred}' or a '{y_score}' column (columns: {_list(source.columns)})",
             path=path,
         )
     wanted = [c for c in dict.fromkeys((y_true, y_pred, y_score)) if c in present]
@@ -154,8 +153,7 @@ def _numbers(series: pd.Series, path: Path, what: str) -> np.ndarray:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise MetricsError(
-            f"column '{series.name}' must hold numbers ({what}), "
-            f"got {series.iloc[row]!r} at row {row + 1}",
+            f"column '{series.name}' must hold numbers ({what}), got {series.iloc[row]!r} at row {row + 1}",
             path=path,
             key=str(series.name),
         )
@@ -211,9 +209,7 @@ def encode_predictions(
         out = []
         for cols in files:
             if cols.y_pred is None:
-                raise MetricsError(
-                    "regression predictions need a y_pred column", path=cols.path
-                )
+                raise MetricsError("regression predictions need a y_pred column", path=cols.path)
             out.append(
                 Predictions(
                     task="regression",

@@ -130,15 +130,11 @@ def _label_plan(cand: Predictions, base: Predictions, metric: str) -> Plan:
 
     elif metric.endswith("_macro"):
         which = metric.removesuffix("_macro")
-        columns = _one_hot_blocks(
-            [(t, t == pc), (pc, None), (t, t == pb), (pb, None), (t, None)], k
-        )
+        columns = _one_hot_blocks([(t, t == pc), (pc, None), (t, t == pb), (pb, None), (t, None)], k)
         seen_c = (np.bincount(cand.y_true, minlength=k) + np.bincount(cand.y_pred, minlength=k)) > 0
         seen_b = (np.bincount(base.y_true, minlength=k) + np.bincount(base.y_pred, minlength=k)) > 0
 
-        def per_model(
-            tp: np.ndarray, pp: np.ndarray, tt: np.ndarray, seen: np.ndarray
-        ) -> np.ndarray:
+        def per_model(tp: np.ndarray, pp: np.ndarray, tt: np.ndarray, seen: np.ndarray) -> np.ndarray:
             if which == "precision":
                 per_class = _ratio(tp, pp)
             elif which == "recall":
@@ -369,9 +365,7 @@ def bootstrap_deltas(
     mcnemar = None
     if metric == "accuracy":
         assert candidate.y_pred is not None and baseline.y_pred is not None
-        mcnemar = mcnemar_exact(
-            candidate.y_pred == candidate.y_true, baseline.y_pred == baseline.y_true
-        )
+        mcnemar = mcnemar_exact(candidate.y_pred == candidate.y_true, baseline.y_pred == baseline.y_true)
     return BootstrapDeltas(
         metric=metric,
         examples=candidate.rows,

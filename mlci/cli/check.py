@@ -86,9 +86,7 @@ def check(
         progress_bars.append(bar)
         return bar
 
-    report = run_project(
-        config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress
-    )
+    report = run_project(config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
     for bar in progress_bars:
         bar.done()
     write_output(report.to_json(), output)

@@ -130,9 +130,7 @@ def comment(
     result: CommentResult | None = None
     try:
         if mode.lower() != "off":
-            result = _post(
-                gh, key, body, CommentMode(mode.lower()), have_summary=summary is not None
-            )
+            result = _post(gh, key, body, CommentMode(mode.lower()), have_summary=summary is not None)
     finally:
         write_outputs(
             {
@@ -159,9 +157,7 @@ def _post(
     from mlci.publish.github import GitHubClient, ReadOnlyError, RetryPolicy
 
     if gh.fork:
-        notify(
-            gh, "warning", read_only_warning("a pull request from a fork gets a read-only token")
-        )
+        notify(gh, "warning", read_only_warning("a pull request from a fork gets a read-only token"))
         return None
     missing = gh.missing_for_api()
     if missing:

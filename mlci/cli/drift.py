@@ -23,9 +23,7 @@ __all__ = ["drift"]
 
 
 @click.command()
-@click.argument(
-    "reference", required=False, envvar="MLCI_REFERENCE", type=click.Path(path_type=Path)
-)
+@click.argument("reference", required=False, envvar="MLCI_REFERENCE", type=click.Path(path_type=Path))
 @click.argument("current", required=False, envvar="MLCI_CURRENT", type=click.Path(path_type=Path))
 @option(
     "-s",
@@ -104,13 +102,9 @@ def drift(
 
     options = DriftOptions()
     if config_path is not None:
-        reference, current, schema_path, options = _from_config(
-            config_path, reference, current, schema_path
-        )
+        reference, current, schema_path, options = _from_config(config_path, reference, current, schema_path)
     if reference is None or current is None:
-        raise UsageError(
-            "give REFERENCE and CURRENT datasets, or -c mlci.yml with a drift: section"
-        )
+        raise UsageError("give REFERENCE and CURRENT datasets, or -c mlci.yml with a drift: section")
     overrides: dict[str, Any] = {}
     if fail_on_drift is not None:
         overrides["fail_on_drift"] = fail_on_drift

@@ -69,9 +69,7 @@ def _write(path: Path, text: str) -> None:
 
 
 @click.command()
-@click.argument(
-    "directory", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]"
-)
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]")
 @option(
     "--data",
     env="DATA",

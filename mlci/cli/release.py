@@ -119,9 +119,7 @@ def release(
         return
     missing = gh.missing_for_api()
     if missing:
-        raise UsageError(
-            "cannot release on GitHub: missing " + " and ".join(missing) + " (or use --local)"
-        )
+        raise UsageError("cannot release on GitHub: missing " + " and ".join(missing) + " (or use --local)")
     with GitHubClient(gh.token, gh.api_url, RetryPolicy.from_env()) as client:
         _run(report, report_path, project, gh, client, requested, sha, model_file, templates)
 
@@ -202,9 +200,7 @@ def _run(
     message = version_tag_message(record)
     if client is None:
         created = ensure_local_tag(project.root, tag, sha, message)
-        click.echo(
-            f"mlci: {'created' if created else 'kept'} local tag {tag} on {sha[:12]}", err=True
-        )
+        click.echo(f"mlci: {'created' if created else 'kept'} local tag {tag} on {sha[:12]}", err=True)
         _outputs(report, version, tag, "")
         return
     _publish(
@@ -294,15 +290,9 @@ def _publish(
         html = Path(tmp) / "mlci-report.html"
         html.write_text(render(report, "html", templates=templates), encoding="utf-8")
         files: list[tuple[Path, str | None]] = [(report_path, "mlci-report.json"), (html, None)]
-        if (
-            project.model
-            and project.model.metrics
-            and project.resolve(project.model.metrics).is_file()
-        ):
+        if project.model and project.model.metrics and project.resolve(project.model.metrics).is_file():
             files.append((project.resolve(project.model.metrics), None))
-        chosen_model = model_file or (
-            project.resolve(settings.model_file) if settings.model_file else None
-        )
+        chosen_model = model_file or (project.resolve(settings.model_file) if settings.model_file else None)
         if chosen_model is not None:
             files.append((chosen_model, None))
         files += [(project.resolve(extra), None) for extra in settings.assets]
@@ -340,9 +330,7 @@ def _publish(
         staged = read_local_tag(project.root, stage) if stage else None
         if staged is not None:
             ensure_tag(client, gh.repository, staged.name, sha, staged.message, staged.tagger)
-    click.echo(
-        f"mlci: {'created' if outcome.tag_created else 'kept'} tag {tag} on {sha[:12]}", err=True
-    )
+    click.echo(f"mlci: {'created' if outcome.tag_created else 'kept'} tag {tag} on {sha[:12]}", err=True)
     click.echo(
         f"mlci: {'created' if outcome.release_created else 'kept'} release {outcome.release_url}",
         err=True,

@@ -24,9 +24,7 @@ from mlci.config.base import StrictModel
 
 __all__ = ["DRIFT_METHODS", "P_VALUE_METHODS", "DriftMethod", "DriftColumnConfig", "DriftConfig"]
 
-DriftMethod = Literal[
-    "ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger"
-]
+DriftMethod = Literal["ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger"]
 DRIFT_METHODS: tuple[str, ...] = (
     "ks",
     "chisquare",

@@ -21,9 +21,7 @@ class ConfigProblems(ConfigError):
 
     def __init__(self, problems: list[ConfigError]) -> None:
         first = problems[0]
-        super().__init__(
-            first.message, path=first.path, line=first.line, column=first.column, key=first.key
-        )
+        super().__init__(first.message, path=first.path, line=first.line, column=first.column, key=first.key)
         self.problems = problems
 
     def lines(self) -> list[str]:
@@ -110,6 +108,5 @@ def from_validation_error(
     problems = []
     for err in error.errors():
         loc = prefix + tuple(err["loc"])
-        problems.append(problem(doc, loc, _message({**err, "loc": loc[len(prefix):]}, root)))
+        problems.append(problem(doc, loc, _message({**err, "loc": loc[len(prefix) :]}, root)))
     return ConfigProblems(problems)
-

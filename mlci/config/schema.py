@@ -14,7 +14,6 @@ from mlci.config.base import StrictModel as _Strict
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.yaml_source import YamlDocument, load_yaml
 
-
 __all__ = ["Dtype", "DTYPES", "ColumnSpec", "RowBounds", "Schema", "load_schema", "dump_schema"]
 
 Dtype = Literal["int", "float", "bool", "string", "category", "datetime"]
@@ -52,8 +51,10 @@ class Schema(_Strict):
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not (
-        isinstance(value, float) and math.isnan(value)
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and not (isinstance(value, float) and math.isnan(value))
     )
 
 
@@ -96,7 +97,9 @@ def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int,
             if lo > hi:  # type: ignore[operator]
                 out.append((at + ("min",), f"min ({spec.min}) is greater than max ({spec.max})"))
         except TypeError:
-            out.append((at + ("min",), "min and max cannot be compared (mixing naive and timezone-aware dates?)"))
+            out.append(
+                (at + ("min",), "min and max cannot be compared (mixing naive and timezone-aware dates?)")
+            )
     for key in ("min_length", "max_length", "pattern"):
         if getattr(spec, key) is not None and spec.dtype not in TEXT:
             out.append((at + (key,), f"'{key}' applies to string and category columns, not {spec.dtype}"))
@@ -114,7 +117,12 @@ def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int,
             if isinstance(value, (dict, list)):
                 out.append((at + ("allowed", i), f"allowed values must be scalars, got {value!r}"))
             elif spec.dtype in NUMERIC and not _is_number(value):
-                out.append((at + ("allowed", i), f"expected a number for {_article(spec.dtype)} column, got {value!r}"))
+                out.append(
+                    (
+                        at + ("allowed", i),
+                        f"expected a number for {_article(spec.dtype)} column, got {value!r}",
+                    )
+                )
     if spec.format is not None and spec.dtype != "datetime":
         out.append((at + ("format",), f"'format' applies to datetime columns, not {spec.dtype}"))
     return out
@@ -158,14 +166,9 @@ def dump_schema(schema: Schema) -> str:
     if schema.rows is not None:
         body["rows"] = schema.rows.model_dump(exclude_none=True)
     body["columns"] = {
-        name: spec.model_dump(exclude_defaults=True, exclude_none=True)
-        | {"dtype": spec.dtype}
+        name: spec.model_dump(exclude_defaults=True, exclude_none=True) | {"dtype": spec.dtype}
         for name, spec in schema.columns.items()
     }
     # dtype first: it is what a reader looks for.
-    body["columns"] = {
-        name: {"dtype": col.pop("dtype"), **col} for name, col in body["columns"].items()
-    }
+    body["columns"] = {name: {"dtype": col.pop("dtype"), **col} for name, col in body["columns"].items()}
     return yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
-
-

@@ -94,9 +94,7 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> YamlDocument:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{what} is not valid UTF-8 (byte {exc.start})", path=path
-        ) from None
+        raise ConfigError(f"{what} is not valid UTF-8 (byte {exc.start})", path=path) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         _check_duplicate_keys(root, path)

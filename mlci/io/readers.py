@@ -80,7 +80,9 @@ def open_source(path: str | Path) -> DataSource:
         return _open_parquet(path)
     head = _head(path)
     if head.startswith(b"PAR1"):
-        raise DataError(f"looks like a Parquet file, not {fmt.value.upper()}: rename it to .parquet", path=path)
+        raise DataError(
+            f"looks like a Parquet file, not {fmt.value.upper()}: rename it to .parquet", path=path
+        )
     if b"\x00" in head and not _is_compressed(path):
         raise DataError(f"binary content (NUL bytes), not a {fmt.value.upper()} text file", path=path)
     if fmt is DataFormat.JSONL:
@@ -283,7 +285,9 @@ def _pandas_csv_chunks(
     except pd.errors.ParserError as exc:
         raise _parser_error(path, exc) from None
     except (ValueError, OSError, EOFError) as exc:
-        raise DataError(f"cannot parse {source.format.value.upper()}: {_first_line(exc)}", path=path) from None
+        raise DataError(
+            f"cannot parse {source.format.value.upper()}: {_first_line(exc)}", path=path
+        ) from None
     if rows == 0:
         raise DataError("has a header but no data rows", path=path)
 
@@ -315,9 +319,7 @@ def _open_parquet(path: Path) -> DataSource:
     return DataSource(path, DataFormat.PARQUET, columns, int(meta.num_rows))
 
 
-def _parquet_chunks(
-    source: DataSource, chunk_rows: int, columns: list[str] | None
-) -> Iterator[pd.DataFrame]:
+def _parquet_chunks(source: DataSource, chunk_rows: int, columns: list[str] | None) -> Iterator[pd.DataFrame]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -344,9 +346,15 @@ def _jsonl_columns(path: Path) -> list[str]:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise DataError(f"invalid JSON: {exc.msg}", path=path, line=number, column=exc.colno) from None
+                    raise DataError(
+                        f"invalid JSON: {exc.msg}", path=path, line=number, column=exc.colno
+                    ) from None
                 if not isinstance(record, dict):
-                    raise DataError(f"expected a JSON object per line, got {type(record).__name__}", path=path, line=number)
+                    raise DataError(
+                        f"expected a JSON object per line, got {type(record).__name__}",
+                        path=path,
+                        line=number,
+                    )
                 return [str(k) for k in record]
     except UnicodeDecodeError:
         raise _decode_error(path) from None
@@ -361,9 +369,7 @@ def _text_opener(path: Path, errors: str = "strict") -> Any:
     return lambda: open(path, encoding="utf-8", errors=errors)
 
 
-def _jsonl_chunks(
-    source: DataSource, chunk_rows: int, columns: list[str] | None
-) -> Iterator[pd.DataFrame]:
+def _jsonl_chunks(source: DataSource, chunk_rows: int, columns: list[str] | None) -> Iterator[pd.DataFrame]:
     path = source.path
     rows = 0
     try:
@@ -380,7 +386,9 @@ def _jsonl_chunks(
         raise _decode_error(path) from None
     except ValueError as exc:
         line, column, msg = _locate_bad_json(path)
-        raise DataError(msg or f"invalid JSON Lines: {_first_line(exc)}", path=path, line=line, column=column) from None
+        raise DataError(
+            msg or f"invalid JSON Lines: {_first_line(exc)}", path=path, line=line, column=column
+        ) from None
     if rows == 0:
         raise DataError("file is empty (no JSON objects)", path=path)
 

@@ -70,9 +70,7 @@ def _violation_notes(report: Report) -> Iterable[Annotation]:
     for dataset in report.validation or []:
         for v in dataset.violations:
             where = f"column {plain(v.column)}" if v.column is not None else "table"
-            text = (
-                f"{plain(dataset.dataset)}: {where} failed {v.check} on {v.failed_count:,} row(s)"
-            )
+            text = f"{plain(dataset.dataset)}: {where} failed {v.check} on {v.failed_count:,} row(s)"
             if v.expected:
                 text += f" (expected {plain(v.expected)})"
             if v.examples:
@@ -93,9 +91,7 @@ def _drift_notes(report: Report) -> Iterable[Annotation]:
     level = "error" if drift.status == "failed" else "warning"
     for column in drift.columns:
         if column.drifted:
-            text = (
-                f"{plain(column.column)}: {plain(column.method)} statistic {_num(column.statistic)}"
-            )
+            text = f"{plain(column.column)}: {plain(column.method)} statistic {_num(column.statistic)}"
             if column.p_value is not None:
                 text += f", p-value {_num(column.p_value)}"
             yield Annotation(level, f"mlci drift: {plain(column.column, 80)}", text)

@@ -37,9 +37,7 @@ def _producing_pull(pulls: list[dict[str, Any]], sha: str) -> dict[str, Any] | N
 
 def pull_request_facts(client: GitHubClient, repo: str, sha: str) -> PullRequestFacts | None:
     """Labels and current approvals of the pull request that produced ``sha``, if any."""
-    pulls = [
-        p for p in client.paginate(f"/repos/{repo}/commits/{sha}/pulls") if isinstance(p, dict)
-    ]
+    pulls = [p for p in client.paginate(f"/repos/{repo}/commits/{sha}/pulls") if isinstance(p, dict)]
     pull = _producing_pull(pulls, sha)
     if pull is None:
         return None
@@ -52,9 +50,7 @@ def pull_request_facts(client: GitHubClient, repo: str, sha: str) -> PullRequest
         # DISMISSED do.
         if login and state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
             latest[login] = state
-    labels = tuple(
-        str(label.get("name")) for label in pull.get("labels") or [] if isinstance(label, dict)
-    )
+    labels = tuple(str(label.get("name")) for label in pull.get("labels") or [] if isinstance(label, dict))
     approved = tuple(sorted(login for login, state in latest.items() if state == "APPROVED"))
     return PullRequestFacts(number, labels, approved)
 

@@ -49,9 +49,7 @@ def sanitize_key(key: str) -> str:
     cleaned = _KEY_UNSAFE_RE.sub("_", key.strip())
     cleaned = re.sub(r"-{2,}", "-", cleaned).strip("-")[:100]
     if not cleaned:
-        raise UsageError(
-            f"comment key {key!r} has no usable characters (letters, digits, ._:/@+=-)"
-        )
+        raise UsageError(f"comment key {key!r} has no usable characters (letters, digits, ._:/@+=-)")
     return cleaned
 
 
@@ -84,9 +82,7 @@ def _preferred(candidates: list[dict[str, Any]], bots_only: bool) -> list[dict[s
 
     With an app token (GITHUB_TOKEN) we *are* a bot, so people's comments never count.
     """
-    bots = [
-        c for c in candidates if isinstance(c.get("user"), dict) and c["user"].get("type") == "Bot"
-    ]
+    bots = [c for c in candidates if isinstance(c.get("user"), dict) and c["user"].get("type") == "Bot"]
     return sorted(bots if bots_only else (bots or candidates), key=lambda c: c["id"])
 
 

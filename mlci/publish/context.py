@@ -142,8 +142,7 @@ def _from_event(ctx: GitHubContext, name: str | None, event: dict[str, Any]) -> 
             # the direct and the workflow_run paths update the same comment.
             workflow=run.get("name") or ctx.workflow,
             lookup_sha=head_sha
-            if pr_number is None
-            and run.get("event") in ("pull_request", "pull_request_target", None)
+            if pr_number is None and run.get("event") in ("pull_request", "pull_request_target", None)
             else None,
             lookup_head=f"{owner}:{branch}" if owner and branch else None,
         )

@@ -70,9 +70,7 @@ class RetryPolicy:
             except ValueError:
                 value = -1.0
             if not (math.isfinite(value) and value >= 0) or (attr == "timeout" and value == 0):
-                raise UsageError(
-                    f"MLCI_HTTP_{name} must be a positive number of seconds, got {raw!r}"
-                )
+                raise UsageError(f"MLCI_HTTP_{name} must be a positive number of seconds, got {raw!r}")
             values[attr] = value
         default = cls()
         return cls(
@@ -90,9 +88,7 @@ class RetryPolicy:
 class GitHubError(ServiceError):
     """GitHub answered with an error that retrying will not fix (exit 3)."""
 
-    def __init__(
-        self, message: str, *, status: int, method: str, path: str, code: str | None = None
-    ):
+    def __init__(self, message: str, *, status: int, method: str, path: str, code: str | None = None):
         super().__init__(message)
         self.status = status
         self.method = method
@@ -253,13 +249,9 @@ class GitHubClient:
                 ) from None
             self._sleep(wait)
 
-    def get(
-        self, path: str, *, params: Mapping[str, Any] | None = None, missing_ok: bool = False
-    ) -> Any:
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None, missing_ok: bool = False) -> Any:
         """GET JSON; with ``missing_ok`` a 404 returns None."""
-        reply = self.request(
-            "GET", path, params=params, accept=(200, 404) if missing_ok else (200,)
-        )
+        reply = self.request("GET", path, params=params, accept=(200, 404) if missing_ok else (200,))
         return None if reply.status == 404 else reply.data
 
     def paginate(self, path: str, *, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
@@ -306,9 +298,7 @@ class GitHubClient:
             return policy.secondary_wait * 2 ** (attempt - 1), f"rate limited ({text})"
         return None, ""
 
-    def _finish(
-        self, resp: requests.Response, method: str, shown: str, accept: tuple[int, ...]
-    ) -> Reply:
+    def _finish(self, resp: requests.Response, method: str, shown: str, accept: tuple[int, ...]) -> Reply:
         status = resp.status_code
         if status in accept:
             body: Any = None

@@ -44,9 +44,7 @@ class _Openings:
         return closing + "\n</details>\n" * max(self.details, 0)
 
 
-def fit_markdown(
-    text: str, limit: int, *, note: str, measure: Callable[[str], int] = utf16_size
-) -> str:
+def fit_markdown(text: str, limit: int, *, note: str, measure: Callable[[str], int] = utf16_size) -> str:
     """``text`` if it fits in ``limit``; else whole leading lines, closed blocks and ``note``."""
     if measure(text) <= limit:
         return text

@@ -14,9 +14,7 @@ from mlci.publish.releases import ReleaseRefused
 __all__ = ["LocalTag", "ensure_local_tag", "local_commit", "read_local_tag", "latest_stage_tag"]
 
 _TIMEOUT = 60
-_TAGGER_RE = re.compile(
-    r"^tagger (?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<tz>[+-]\d{4})$"
-)
+_TAGGER_RE = re.compile(r"^tagger (?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<tz>[+-]\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,7 @@ def _git(
         raise UsageError(f"git {args[0]} took longer than {_TIMEOUT}s", path=cwd) from None
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise UsageError(
-            f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}", path=cwd
-        )
+        raise UsageError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}", path=cwd)
     return proc
 
 

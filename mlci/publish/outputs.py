@@ -26,9 +26,7 @@ def format_output(name: str, value: str) -> str:
     return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
-def write_outputs(
-    values: Mapping[str, str], environ: Mapping[str, str] | None = None
-) -> Path | None:
+def write_outputs(values: Mapping[str, str], environ: Mapping[str, str] | None = None) -> Path | None:
     """Append each output; returns the file, or None outside GitHub Actions."""
     env = os.environ if environ is None else environ
     name = env.get("GITHUB_OUTPUT")

@@ -91,9 +91,7 @@ def _tagged_commit(client: GitHubClient, repo: str, ref: dict[str, Any]) -> str:
     return str(obj.get("sha", ""))
 
 
-def _check_same_commit(
-    client: GitHubClient, repo: str, tag: str, sha: str, ref: dict[str, Any]
-) -> None:
+def _check_same_commit(client: GitHubClient, repo: str, tag: str, sha: str, ref: dict[str, Any]) -> None:
     commit = _tagged_commit(client, repo, ref)
     if commit != sha:
         raise ReleaseRefused(
@@ -152,9 +150,7 @@ def find_release(client: GitHubClient, repo: str, tag: str) -> dict[str, Any] | 
     return None
 
 
-def ensure_release(
-    client: GitHubClient, repo: str, spec: ReleaseSpec
-) -> tuple[dict[str, Any], bool]:
+def ensure_release(client: GitHubClient, repo: str, spec: ReleaseSpec) -> tuple[dict[str, Any], bool]:
     """The release for the tag, created unless one exists (drafts included)."""
     existing = find_release(client, repo, spec.tag)
     if existing is not None:
@@ -202,9 +198,7 @@ def ensure_assets(
         try:
             data = asset.path.read_bytes()
         except OSError as exc:
-            raise InputError(
-                f"cannot read release asset: {exc.strerror}", path=asset.path
-            ) from None
+            raise InputError(f"cannot read release asset: {exc.strerror}", path=asset.path) from None
         for _ in range(3):
             have = current.get(asset.name)
             if have is not None and have.get("state") == "uploaded":
@@ -213,9 +207,7 @@ def ensure_assets(
                     outcome.differs.append(asset.name)
                 break
             if have is not None:  # state "starter": a broken earlier upload holds the name
-                client.request(
-                    "DELETE", f"/repos/{repo}/releases/assets/{have['id']}", accept=(204, 404)
-                )
+                client.request("DELETE", f"/repos/{repo}/releases/assets/{have['id']}", accept=(204, 404))
             try:
                 client.request(
                     "POST",

@@ -94,9 +94,7 @@ class Registry(ABC):
 
     def _check_model(self, record: VersionRecord) -> None:
         if record.model != self.model:
-            raise RegistryError(
-                f"record is for model '{record.model}', this registry is for '{self.model}'"
-            )
+            raise RegistryError(f"record is for model '{record.model}', this registry is for '{self.model}'")
 
 
 def _parse(version: str) -> SemVer:

@@ -17,9 +17,7 @@ __all__ = ["open_registry", "model_name", "build_record", "current_commit"]
 
 def model_name(config: ProjectConfig) -> str:
     if config.model is None:
-        raise ConfigError(
-            "mlci.yml has no 'model' section (the registry needs model.name)", key="model"
-        )
+        raise ConfigError("mlci.yml has no 'model' section (the registry needs model.name)", key="model")
     return config.model.name
 
 
@@ -30,9 +28,7 @@ def open_registry(config: ProjectConfig) -> Registry:
     if settings.backend == "file":
         from mlci.registry.file import FileRegistry
 
-        return FileRegistry(
-            model, config.resolve(settings.path), root=config.root, alias=settings.alias
-        )
+        return FileRegistry(model, config.resolve(settings.path), root=config.root, alias=settings.alias)
     if settings.backend == "git":
         from mlci.registry.git import GitRegistry
 

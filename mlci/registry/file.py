@@ -148,9 +148,7 @@ class FileRegistry(Registry):
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"]) or None
-            raise RegistryError(
-                f"not a version record: {err['msg']}", path=path, key=key
-            ) from None
+            raise RegistryError(f"not a version record: {err['msg']}", path=path, key=key) from None
 
     def list_versions(self) -> list[VersionRecord]:
         folder = self.dir / "versions"
@@ -206,10 +204,7 @@ class FileRegistry(Registry):
                     f"version {record.version} of '{self.model}' is already registered",
                     path=target,
                 )
-            stored = {
-                name: self._store(record.version, name, ref)
-                for name, ref in record.artifacts.items()
-            }
+            stored = {name: self._store(record.version, name, ref) for name, ref in record.artifacts.items()}
             record = record.model_copy(update={"artifacts": stored})
             atomic_write(target, record.to_json())
             if aliases:
@@ -235,9 +230,7 @@ class FileRegistry(Registry):
             os.replace(tmp, target)
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
-            raise RegistryError(
-                f"cannot copy artifact {name!r}: {exc.strerror}", path=source
-            ) from None
+            raise RegistryError(f"cannot copy artifact {name!r}: {exc.strerror}", path=source) from None
         digest = sha256_file(target)
         if ref.sha256 is not None and ref.sha256 != digest:
             raise RegistryError(f"artifact {name!r} changed while it was registered", path=source)

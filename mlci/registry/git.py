@@ -37,16 +37,23 @@ __all__ = ["GitRegistry", "GTO_NAME"]
 GTO_NAME = re.compile(r"^[a-z0-9]([a-z0-9-/]*[a-z0-9])?$")
 _SEMVER = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
 _VERSION_TAG = re.compile(rf"^@v(?P<version>{_SEMVER})(?P<cancel>!)?(?:#(?P<n>\d+))?$")
-_STAGE_TAG = re.compile(
-    r"^#(?P<stage>[a-z0-9](?:[a-z0-9-/]*[a-z0-9])?)(?P<cancel>!)?(?:#(?P<n>\d+))?$"
-)
+_STAGE_TAG = re.compile(r"^#(?P<stage>[a-z0-9](?:[a-z0-9-/]*[a-z0-9])?)(?P<cancel>!)?(?:#(?P<n>\d+))?$")
 _OTHER_TAG = re.compile(r"^@(?:deprecated|created)(?:#(?P<n>\d+))?$")
 _MESSAGE_VERSION = re.compile(rf"version '?v?(?P<version>{_SEMVER})'?")
 _FIELDS = ("name", "type", "commit", "date", "tagger", "message")
-_FORMAT = "%00".join(
-    ["%(refname:strip=2)", "%(objecttype)", "%(*objectname)", "%(taggerdate:unix)",
-     "%(taggername)", "%(contents)"]
-) + "%00"
+_FORMAT = (
+    "%00".join(
+        [
+            "%(refname:strip=2)",
+            "%(objecttype)",
+            "%(*objectname)",
+            "%(taggerdate:unix)",
+            "%(taggername)",
+            "%(contents)",
+        ]
+    )
+    + "%00"
+)
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,7 @@ class GitRegistry(Registry):
 
     # --- git -------------------------------------------------------------------------------
 
-    def _git(
-        self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
-    ) -> str:
+    def _git(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
         command = ["git", "-C", str(self.repo), *args]
         full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
         try:
@@ -113,9 +118,7 @@ class GitRegistry(Registry):
         except FileNotFoundError:
             raise RegistryError("git is not installed (the git registry needs it)") from None
         except subprocess.TimeoutExpired:
-            raise RegistryError(
-                f"git {args[0]} timed out after {self.timeout:g}s", path=self.repo
-            ) from None
+            raise RegistryError(f"git {args[0]} timed out after {self.timeout:g}s", path=self.repo) from None
         if proc.returncode != 0:
             detail = (proc.stderr or proc.stdout).strip().splitlines()
             message = detail[-1] if detail else f"exit status {proc.returncode}"
@@ -162,9 +165,7 @@ class GitRegistry(Registry):
     def list_versions(self) -> list[VersionRecord]:
         tags = self._tags()
         gone = {t.version for t in tags if t.kind == "deregister"}
-        return sort_versions(
-            self._record(t) for t in tags if t.kind == "register" and t.version not in gone
-        )
+        return sort_versions(self._record(t) for t in tags if t.kind == "register" and t.version not in gone)
 
     def _record(self, tag: _Tag) -> VersionRecord:
         assert tag.version is not None
@@ -271,8 +272,15 @@ class GitRegistry(Registry):
 
     def _tag(self, name: str, commit: str, message: str) -> None:
         self._git(
-            "tag", "-a", "--cleanup=verbatim", "-F", "-", name, commit,
-            stdin=message, env=self._identity(),
+            "tag",
+            "-a",
+            "--cleanup=verbatim",
+            "-F",
+            "-",
+            name,
+            commit,
+            stdin=message,
+            env=self._identity(),
         )
         if self.remote:
             self._push(name)
@@ -308,8 +316,7 @@ class GitRegistry(Registry):
                 continue
             if SemVer.key(parse_semver(existing.version)) == wanted:
                 raise RegistryError(
-                    f"version {record.version} of '{self.model}' is already registered "
-                    f"(tag {existing.name})"
+                    f"version {record.version} of '{self.model}' is already registered (tag {existing.name})"
                 )
             if existing.commit == commit and existing.version not in gone:
                 # GTO refuses to read a registry with two versions on one commit.
@@ -350,9 +357,7 @@ class GitRegistry(Registry):
         raise RegistryError(f"could not create a stage tag for {stage}: counters keep colliding")
 
 
-def _parse_name(
-    model: str, name: str, commit: str, date: int, tagger: str, message: str
-) -> _Tag | None:
+def _parse_name(model: str, name: str, commit: str, date: int, tagger: str, message: str) -> _Tag | None:
     if not name.startswith(model):
         return None
     rest = name[len(model) :]
@@ -409,4 +414,3 @@ def _iso(timestamp: int) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds")
-

@@ -74,9 +74,7 @@ def bump(version: str, part: Part) -> str:
     return f"{v.major}.{v.minor}.{v.patch + 1}"
 
 
-def next_version(
-    versions: list[str], *, improved: bool, initial: str = "1.0.0"
-) -> str:
+def next_version(versions: list[str], *, improved: bool, initial: str = "1.0.0") -> str:
     """The next release after the highest of ``versions`` (prereleases ignored).
 
     ``minor`` when a gated metric improved, ``patch`` otherwise; ``initial`` when there

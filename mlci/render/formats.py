@@ -9,8 +9,14 @@ from pathlib import Path
 import click
 
 from mlci.render.budget import MAX_MARKDOWN, fit_markdown
-from mlci.render.templates import render_template
 from mlci.report.model import Report
+
+
+def render_template(name: str, templates: str | Path | None, **context: object) -> str:
+    # jinja2 is imported only for the formats that use templates (not json).
+    from mlci.render.templates import render_template as render_with_jinja
+
+    return render_with_jinja(name, templates, **context)
 
 __all__ = ["OutputFormat", "RENDERERS", "render"]
 

@@ -41,7 +41,7 @@ def _number(value: Any, digits: int = 4) -> str:
     if isinstance(value, float):
         if value != value:
             return "NaN"
-        if value != 0 and (abs(value) >= 1e6 or abs(value) < 10 ** -digits):
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 10**-digits):
             return f"{value:.{digits - 1}e}"
         return f"{value:.{digits}g}" if abs(value) >= 1 else f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return str(value)
@@ -80,5 +80,7 @@ def render_template(name: str, override: str | Path | None = None, **context: An
     except jinja2.TemplateNotFound:
         raise UsageError(f"template {name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise UsageError(f"template syntax error: {exc.message}", path=exc.filename, line=exc.lineno) from None
+        raise UsageError(
+            f"template syntax error: {exc.message}", path=exc.filename, line=exc.lineno
+        ) from None
     return template.render(**context)

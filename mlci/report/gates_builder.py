@@ -60,15 +60,12 @@ def run_gates(
     model = config.model
     if model is None:
         raise ConfigError(
-            "mlci.yml has no 'model' section: gates need model.name and model.metrics "
-            "or model.predictions",
+            "mlci.yml has no 'model' section: gates need model.name and model.metrics or model.predictions",
             path=config_path,
             key="model",
         )
     metrics_path = metrics_path or (config.resolve(model.metrics) if model.metrics else None)
-    predictions_path = predictions_path or (
-        config.resolve(model.predictions) if model.predictions else None
-    )
+    predictions_path = predictions_path or (config.resolve(model.predictions) if model.predictions else None)
     if metrics_path is None and predictions_path is None:
         raise ConfigError(
             "no candidate metrics: set model.metrics or model.predictions in mlci.yml "
@@ -105,9 +102,7 @@ def run_gates(
     known |= set(record.metrics) if record is not None else set()
     _check_known(config, config_path, known)
 
-    outcomes = evaluate_gates(
-        config.gates, candidate, baseline, unavailable=unavailable, pairing=pairing
-    )
+    outcomes = evaluate_gates(config.gates, candidate, baseline, unavailable=unavailable, pairing=pairing)
     context = _Context(
         record=record,
         no_baseline=registry.why_no_baseline() if baseline is None else None,
@@ -129,9 +124,7 @@ def run_gates(
 
 
 def _read(path: Path, model: ModelConfig) -> PredictionColumns:
-    return read_prediction_columns(
-        path, y_true=model.y_true, y_pred=model.y_pred, y_score=model.y_score
-    )
+    return read_prediction_columns(path, y_true=model.y_true, y_pred=model.y_pred, y_score=model.y_score)
 
 
 def _pair(
@@ -248,10 +241,7 @@ def _reason(o: GateOutcome, ctx: _Context) -> str | None:
         return f"the baseline's {o.metric} is NaN"
     if o.code in ("regression", "regression_not_significant"):
         assert o.delta is not None and o.tolerance is not None
-        text = (
-            f"{o.metric} is worse than the baseline by {_n(abs(o.delta))} "
-            f"(allowed {_n(o.tolerance)})"
-        )
+        text = f"{o.metric} is worse than the baseline by {_n(abs(o.delta))} (allowed {_n(o.tolerance)})"
         s = o.significance
         if s is None:
             return text
@@ -283,10 +273,9 @@ def gate_result(o: GateOutcome, ctx: _Context) -> GateResult:
         metric=o.metric,
         candidate=o.candidate,
         baseline=o.baseline,
-        delta=o.delta if o.delta is not None else (
-            o.candidate - o.baseline
-            if o.candidate is not None and o.baseline is not None else None
-        ),
+        delta=o.delta
+        if o.delta is not None
+        else (o.candidate - o.baseline if o.candidate is not None and o.baseline is not None else None),
         status=o.status,
         p_value=s.p_value if s is not None else None,
         reason=_reason(o, ctx),
@@ -320,9 +309,7 @@ def collect_candidate_metrics(
     if model is None:
         raise ConfigError("mlci.yml has no 'model' section", key="model")
     metrics_path = metrics_path or (config.resolve(model.metrics) if model.metrics else None)
-    predictions_path = predictions_path or (
-        config.resolve(model.predictions) if model.predictions else None
-    )
+    predictions_path = predictions_path or (config.resolve(model.predictions) if model.predictions else None)
     if metrics_path is None and predictions_path is None:
         raise ConfigError(
             "no metrics: set model.metrics or model.predictions in mlci.yml "

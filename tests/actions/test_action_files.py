@@ -186,7 +186,9 @@ def test_check_jsonschema_accepts_actions_and_workflows(
     ):
         proc = subprocess.run(
             [tool, "--builtin-schema", schema, *map(str, files)],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -194,9 +196,20 @@ def test_check_jsonschema_accepts_actions_and_workflows(
 def test_zizmor_finds_nothing(tmp_path: Path) -> None:
     tool = _tool("zizmor")
     proc = subprocess.run(
-        [tool, "--offline", "--no-progress", "--config", str(ROOT / ".github" / "zizmor.yml"),
-         "--persona", "pedantic", *map(str, ACTIONS + WORKFLOWS)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        [
+            tool,
+            "--offline",
+            "--no-progress",
+            "--config",
+            str(ROOT / ".github" / "zizmor.yml"),
+            "--persona",
+            "pedantic",
+            *map(str, ACTIONS + WORKFLOWS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
         env={**os.environ, "NO_COLOR": "1"},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -206,7 +219,9 @@ def test_actionlint_finds_nothing(init_workflows: list[Path]) -> None:
     tool = _tool("actionlint")
     proc = subprocess.run(
         [tool, "-no-color", *map(str, [*WORKFLOWS, *init_workflows])],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

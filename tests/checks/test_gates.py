@@ -26,12 +26,8 @@ def test_threshold_respects_direction():
     assert _one({"metric": "roc_auc", "threshold": 0.8}, {"roc_auc": 0.81}, None).status == "passed"
     low = _one({"metric": "roc_auc", "threshold": 0.8}, {"roc_auc": 0.79}, None)
     assert (low.status, low.code) == ("failed", "threshold")
-    assert (
-        _one({"metric": "log_loss", "threshold": 0.3}, {"log_loss": 0.29}, None).status == "passed"
-    )
-    assert (
-        _one({"metric": "log_loss", "threshold": 0.3}, {"log_loss": 0.31}, None).status == "failed"
-    )
+    assert _one({"metric": "log_loss", "threshold": 0.3}, {"log_loss": 0.29}, None).status == "passed"
+    assert _one({"metric": "log_loss", "threshold": 0.3}, {"log_loss": 0.31}, None).status == "failed"
     explicit = {"metric": "score", "threshold": 5, "direction": "lower"}
     assert _one(explicit, {"score": 4.0}, None).status == "passed"
 
@@ -41,9 +37,7 @@ def test_max_regression_boundary_is_inclusive_despite_float_noise():
     out = _one({"metric": "roc_auc", "max_regression": 0.01}, {"roc_auc": 0.82}, {"roc_auc": 0.83})
     assert out.status == "passed"
     assert out.delta == pytest.approx(-0.01)
-    worse = _one(
-        {"metric": "roc_auc", "max_regression": 0.01}, {"roc_auc": 0.8199}, {"roc_auc": 0.83}
-    )
+    worse = _one({"metric": "roc_auc", "max_regression": 0.01}, {"roc_auc": 0.8199}, {"roc_auc": 0.83})
     assert (worse.status, worse.code) == ("failed", "regression")
 
 
@@ -120,9 +114,7 @@ def _pairing(n: int, qualities: tuple[float, float], seed: int) -> Pairing:
     cols = []
     for q in qualities:
         s = np.clip(y * q + rng.random(n) * (1 - q), 0, 1)
-        cols.append(
-            PredictionColumns("x", pd.Series(y), pd.Series((s > 0.5).astype(int)), pd.Series(s))
-        )  # type: ignore[arg-type]
+        cols.append(PredictionColumns("x", pd.Series(y), pd.Series((s > 0.5).astype(int)), pd.Series(s)))  # type: ignore[arg-type]
     cand, base = encode_predictions(cols)
     return Pairing(candidate=cand, baseline=base)
 
@@ -142,9 +134,7 @@ def test_real_regression_fails_and_is_significant():
     pairing = _pairing(4000, (0.15, 0.35), seed=12)
     cand = {"accuracy": float(np.mean(pairing.candidate.y_pred == pairing.candidate.y_true))}
     base = {"accuracy": float(np.mean(pairing.baseline.y_pred == pairing.baseline.y_true))}
-    out = _one(
-        {"metric": "accuracy", "max_regression": 0.005, "alpha": 0.05}, cand, base, pairing=pairing
-    )
+    out = _one({"metric": "accuracy", "max_regression": 0.005, "alpha": 0.05}, cand, base, pairing=pairing)
     assert (out.status, out.code) == ("failed", "regression")
     assert out.significance is not None and out.significance.significant
 
@@ -167,6 +157,4 @@ def test_custom_metric_cannot_be_tested_for_significance():
         {"latency_ms": 10.0},
         pairing=pairing,
     )
-    assert out.status == "failed" and "not computed from per-example predictions" in (
-        out.detail or ""
-    )
+    assert out.status == "failed" and "not computed from per-example predictions" in (out.detail or "")

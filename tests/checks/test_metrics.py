@@ -127,9 +127,7 @@ def test_scores_outside_unit_interval_are_not_probabilities(tmp_path):
     frame = _binary(6)
     frame["y_score"] = frame["y_score"] * 10 - 5  # a logit-like score: fine for ranking
     out = compute_metrics(load_predictions(_write(tmp_path, frame)), ("roc_auc", "log_loss"))
-    assert out.values["roc_auc"] == pytest.approx(
-        sk.roc_auc_score(frame["y_true"], frame["y_score"])
-    )
+    assert out.values["roc_auc"] == pytest.approx(sk.roc_auc_score(frame["y_true"], frame["y_score"]))
     assert "probabilities" in out.unavailable["log_loss"]
 
 
@@ -225,9 +223,7 @@ def test_pairing_problems(tmp_path):
 
 def test_nested_and_flat_metrics_use_dotted_keys(tmp_path):
     path = tmp_path / "metrics.json"
-    path.write_text(
-        json.dumps({"eval": {"f1": 0.8, "loss": 0.3}, "train.f1": 0.9, "step": 10, "note": "x"})
-    )
+    path.write_text(json.dumps({"eval": {"f1": 0.8, "loss": 0.3}, "train.f1": 0.9, "step": 10, "note": "x"}))
     metrics = load_metrics(path)
     assert metrics.values == {"eval.f1": 0.8, "eval.loss": 0.3, "train.f1": 0.9, "step": 10.0}
     assert metrics.number("eval.f1") == 0.8

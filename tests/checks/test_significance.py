@@ -86,9 +86,7 @@ def test_bootstrap_distribution_matches_a_plain_resampling_loop(metric):
     naive = _naive_deltas(cand, base, metric, 600)
     assert abs(ours.mean() - naive.mean()) < 4 * naive.std() / np.sqrt(600)
     assert ours.std() == pytest.approx(naive.std(), rel=0.12)
-    assert np.quantile(ours, 0.05) == pytest.approx(
-        np.quantile(naive, 0.05), abs=0.35 * naive.std()
-    )
+    assert np.quantile(ours, 0.05) == pytest.approx(np.quantile(naive, 0.05), abs=0.35 * naive.std())
 
 
 def test_interval_matches_scipy_paired_percentile_bootstrap():
@@ -209,8 +207,6 @@ def test_many_classes_use_per_example_resampling():
     ]
     cand, base = encode_predictions(cols, task="classification")
     deltas = bootstrap_deltas(cand, base, "f1_macro", resamples=1000, seed=0)
-    want = sk.f1_score(y, cols[0].y_pred, average="macro") - sk.f1_score(
-        y, cols[1].y_pred, average="macro"
-    )
+    want = sk.f1_score(y, cols[0].y_pred, average="macro") - sk.f1_score(y, cols[1].y_pred, average="macro")
     assert deltas.candidate - deltas.baseline == pytest.approx(want, rel=1e-9)
     assert 0.002 < deltas.deltas.std() < 0.02

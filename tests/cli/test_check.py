@@ -68,7 +68,10 @@ def test_every_config_problem_is_reported_at_once(mlci_process, tmp_path: Path) 
     [
         ("version: 1\ndatasetz: {}\n", "did you mean 'datasets'"),
         ("version: 2\n", "unknown value 2"),
-        ("version: 1\ndatasets:\n  a: {path: a.csv}\ndrift: {reference: a, current: b}\n", "names dataset 'b'"),
+        (
+            "version: 1\ndatasets:\n  a: {path: a.csv}\ndrift: {reference: a, current: b}\n",
+            "names dataset 'b'",
+        ),
         ("version: 1\ngates:\n  - {metric: f1, threshold: high}\n", "gates[0].threshold"),
     ],
 )

@@ -113,18 +113,14 @@ def test_rerunning_never_spams_the_pull_request(
     assert len(stub.calls("POST")) == 1
 
 
-def test_recreate_mode_and_custom_key(
-    mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path
-) -> None:
+def test_recreate_mode_and_custom_key(mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path) -> None:
     report = report_file(tmp_path)
     env = actions_env(stub, tmp_path, event=pr_event(), MLCI_KEY="nightly")
     assert mlci("comment", report, env=env).exit_code == 0
     stub.add_comment(REPO, 42, "LGTM")
     assert mlci("comment", report, "--mode", "recreate", env=env).exit_code == 0
     bodies = [c["body"] for c in stub.pr_comments(REPO, 42)]
-    assert (
-        bodies[0] == "LGTM" and bodies[1].startswith("<!-- mlci:nightly -->") and len(bodies) == 2
-    )
+    assert bodies[0] == "LGTM" and bodies[1].startswith("<!-- mlci:nightly -->") and len(bodies) == 2
 
 
 def test_fork_pull_request_gets_the_summary_and_a_warning_not_a_red_build(
@@ -147,9 +143,7 @@ def test_read_only_token_falls_back_to_the_summary(
     mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path
 ) -> None:
     stub.read_only = True  # e.g. a Dependabot pull request
-    result = mlci(
-        "comment", report_file(tmp_path), env=actions_env(stub, tmp_path, event=pr_event())
-    )
+    result = mlci("comment", report_file(tmp_path), env=actions_env(stub, tmp_path, event=pr_event()))
     assert result.exit_code == 0
     assert "the token may not write to this pull request" in result.stdout
     assert stub.pr_comments(REPO, 42) == []
@@ -161,9 +155,7 @@ def test_workflow_run_pattern_posts_the_forks_report_on_its_pull_request(
 ) -> None:
     # 1. The unprivileged pull_request run (a fork): summary only, report kept as artifact.
     report = report_file(tmp_path)
-    fork_run = mlci(
-        "comment", report, env=actions_env(stub, tmp_path, event=pr_event("mallory/churn"))
-    )
+    fork_run = mlci("comment", report, env=actions_env(stub, tmp_path, event=pr_event("mallory/churn")))
     assert fork_run.exit_code == 0 and stub.requests == []
     # 2. The privileged workflow_run run, with the downloaded artifact.
     stub.add_pull(REPO, 43, head_sha="d" * 40, head_repo="mallory/churn", head_ref="patch-1")
@@ -180,9 +172,7 @@ def test_workflow_run_pattern_posts_the_forks_report_on_its_pull_request(
             "pull_requests": [],  # GitHub leaves this empty for forks
         }
     }
-    env = actions_env(
-        stub, tmp_path, event_name="workflow_run", event=event, GITHUB_WORKFLOW="mlci comment"
-    )
+    env = actions_env(stub, tmp_path, event_name="workflow_run", event=event, GITHUB_WORKFLOW="mlci comment")
     result = mlci("comment", artifact, env=env)
     assert result.exit_code == 0, result.stderr
     comments = stub.pr_comments(REPO, 43)
@@ -212,9 +202,7 @@ def test_github_down_as_a_real_process(
 ) -> None:
     stub.fail(503, times=10_000, body={"message": f"echo {TOKEN}"})
     env = {
-        k: v
-        for k, v in actions_env(stub, tmp_path, event=pr_event(), MLCI_HTTP_MAX_WAIT="0.3").items()
-        if v
+        k: v for k, v in actions_env(stub, tmp_path, event=pr_event(), MLCI_HTTP_MAX_WAIT="0.3").items() if v
     }
     result = mlci_process("comment", report_file(tmp_path), env=env)
     assert result.exit_code == 3 and "Traceback" not in result.stderr
@@ -232,9 +220,7 @@ def test_push_event_writes_the_summary_and_skips_the_comment(
     assert stub.requests == []
 
 
-def test_explicit_pr_without_an_event(
-    mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path
-) -> None:
+def test_explicit_pr_without_an_event(mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path) -> None:
     env = actions_env(stub, tmp_path, event_name=None, event={})
     result = mlci("comment", report_file(tmp_path), "--repo", REPO, "--pr", "42", env=env)
     assert result.exit_code == 0

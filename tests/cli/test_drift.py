@@ -69,9 +69,7 @@ def test_json_is_the_report_shape_with_only_drift(mlci, tmp_path: Path) -> None:
     assert {"status", "drifted_share", "dataset_drift", "columns"} <= set(drift)
     assert drift["drifted_share"] == 0.5 and drift["dataset_drift"] is True
     for column in drift["columns"]:
-        assert {"column", "kind", "method", "statistic", "p_value", "threshold", "drifted"} <= set(
-            column
-        )
+        assert {"column", "kind", "method", "statistic", "p_value", "threshold", "drifted"} <= set(column)
     assert drift["reference"] == {"path": str(ref), "rows": 2000}
     assert load_report(out).drift.columns[0].column == "age"
 
@@ -176,8 +174,6 @@ def test_missing_file_and_missing_arguments(mlci, tmp_path: Path) -> None:
 
 def test_arguments_from_the_environment(mlci, tmp_path: Path) -> None:
     ref, cur = datasets(tmp_path, rows=300)
-    run = mlci(
-        "drift", env={"MLCI_REFERENCE": str(ref), "MLCI_CURRENT": str(cur), "MLCI_FORMAT": "json"}
-    )
+    run = mlci("drift", env={"MLCI_REFERENCE": str(ref), "MLCI_CURRENT": str(cur), "MLCI_FORMAT": "json"})
     assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["drift"]["current"]["path"] == str(cur)

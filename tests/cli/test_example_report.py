@@ -29,7 +29,9 @@ def test_example_check_renders_the_golden_comment(mlci, tmp_path: Path, monkeypa
     fixed = report.model_copy(
         update={
             "created_at": "2026-11-23T00:00:00+00:00",
-            "run": RunInfo(commit="5e1f00d5e1f00d5e1f00", run_url="https://github.com/acme/churn/actions/runs/42"),
+            "run": RunInfo(
+                commit="5e1f00d5e1f00d5e1f00", run_url="https://github.com/acme/churn/actions/runs/42"
+            ),
         }
     )
     text = render(fixed, "md")

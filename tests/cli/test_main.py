@@ -31,7 +31,8 @@ def test_help_does_not_import_the_data_stack() -> None:
         "import sys\n"
         "from mlci.cli.main import cli\n"
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'pyarrow', 'pydantic', 'jinja2', 'requests') if m in sys.modules]\n"
+        "stack = ('pandas', 'numpy', 'scipy', 'pyarrow', 'pydantic', 'jinja2', 'requests')\n"
+        "heavy = [m for m in stack if m in sys.modules]\n"
         "print('heavy:' + ','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

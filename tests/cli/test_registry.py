@@ -61,9 +61,7 @@ def test_register_list_show_promote(mlci, config, tmp_path):
 
 
 def test_register_from_predictions_keeps_them(mlci, config, tmp_path):
-    (tmp_path / "out/pred.csv").write_text(
-        "y_true,y_pred,y_score\n1,1,0.9\n0,0,0.2\n1,0,0.4\n0,0,0.1\n"
-    )
+    (tmp_path / "out/pred.csv").write_text("y_true,y_pred,y_score\n1,1,0.9\n0,0,0.2\n1,0,0.4\n0,0,0.1\n")
     run = mlci(
         "registry", "register", "-c", config, "--version", "2.0.0", "--predictions",
         tmp_path / "out/pred.csv", "--alias", "champion",

@@ -112,9 +112,7 @@ def test_release_registers_tags_and_publishes(mlci: Mlci, stub: GitHubStub, proj
     registry = open_registry(load_project(project / "mlci.yml"))
     record = registry.baseline()
     assert record is not None and record.version == "1.0.0"
-    assert record.commit == git(project, "rev-parse", "HEAD") and record.metrics == {
-        "roc_auc": 0.84
-    }
+    assert record.commit == git(project, "rev-parse", "HEAD") and record.metrics == {"roc_auc": 0.84}
     # The annotated tag, made through the git data API, carrying the record like the git
     # registry's tags do.
     ref = stub.refs[REPO]["refs/tags/churn@v1.0.0"]
@@ -146,9 +144,7 @@ def test_rerunning_a_release_is_harmless(mlci: Mlci, stub: GitHubStub, project: 
     assert versions(project) == ["1.0.0"] and len(stub.releases[REPO]) == 1
 
 
-def test_auto_version_bumps_minor_when_a_gate_improved(
-    mlci: Mlci, stub: GitHubStub, project: Path
-) -> None:
+def test_auto_version_bumps_minor_when_a_gate_improved(mlci: Mlci, stub: GitHubStub, project: Path) -> None:
     mlci(
         "registry",
         "register",
@@ -161,9 +157,7 @@ def test_auto_version_bumps_minor_when_a_gate_improved(
     )
     (project / "x").write_text("x")
     stub.add_commit(REPO, commit_all(project, "next model"))
-    result = mlci(
-        "release", write_report(project, delta=0.02, baseline="1.2.0"), env=env(stub, project)
-    )
+    result = mlci("release", write_report(project, delta=0.02, baseline="1.2.0"), env=env(stub, project))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "1.3.0\n" and versions(project) == ["1.2.0", "1.3.0"]
     assert "replacing **v1.2.0**" in stub.releases[REPO][0]["body"]
@@ -182,9 +176,7 @@ def test_auto_version_bumps_patch_otherwise(mlci: Mlci, stub: GitHubStub, projec
     )
     (project / "x").write_text("x")
     stub.add_commit(REPO, commit_all(project, "retrain"))
-    result = mlci(
-        "release", write_report(project, delta=0.0, baseline="1.2.0"), env=env(stub, project)
-    )
+    result = mlci("release", write_report(project, delta=0.0, baseline="1.2.0"), env=env(stub, project))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "1.2.1\n"
 
@@ -204,12 +196,8 @@ def test_approval_by_review_on_the_producing_pull_request(
     stub.add_commit(REPO, sha)
     report = write_report(project)
     refused = mlci("release", report, env=env(stub, project))
-    assert (
-        refused.exit_code == 1 and f"no pull request produced commit {sha[:12]}" in refused.stderr
-    )
-    stub.add_pull(
-        REPO, 8, head_sha="9" * 40, state="closed", merge_commit_sha=sha, labels=("ship-it",)
-    )
+    assert refused.exit_code == 1 and f"no pull request produced commit {sha[:12]}" in refused.stderr
+    stub.add_pull(REPO, 8, head_sha="9" * 40, state="closed", merge_commit_sha=sha, labels=("ship-it",))
     refused = mlci("release", report, env=env(stub, project))
     assert refused.exit_code == 1 and "pull request #8 has no approving review" in refused.stderr
     stub.add_review(REPO, 8, "alice")
@@ -237,10 +225,7 @@ def test_an_explicit_version_registered_elsewhere_is_refused(
     (project / "x").write_text("x")
     stub.add_commit(REPO, commit_all(project, "next"))
     result = mlci("release", write_report(project), "--version", "2.0.0", env=env(stub, project))
-    assert (
-        result.exit_code == 1
-        and "version 2.0.0 of churn is already registered on commit" in result.stderr
-    )
+    assert result.exit_code == 1 and "version 2.0.0 of churn is already registered on commit" in result.stderr
 
 
 def test_an_interrupted_release_is_completed_by_the_rerun(
@@ -251,9 +236,7 @@ def test_an_interrupted_release_is_completed_by_the_rerun(
     broken = mlci("release", report, env=env(stub, project, MLCI_HTTP_MAX_WAIT="0.3"))
     assert broken.exit_code == 3
     errors = [line for line in broken.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and errors[0].startswith(
-        "error: GitHub API POST /uploads/repos/octo/churn/"
-    )
+    assert len(errors) == 1 and errors[0].startswith("error: GitHub API POST /uploads/repos/octo/churn/")
     stub.faults.clear()
     result = mlci("release", report, env=env(stub, project))
     assert result.exit_code == 0, result.stderr
@@ -261,12 +244,8 @@ def test_an_interrupted_release_is_completed_by_the_rerun(
     assert len(stub.assets[stub.releases[REPO][0]["id"]]) == 4 and len(stub.tag_objects) == 1
 
 
-def test_git_registry_tags_are_published_as_they_are(
-    mlci: Mlci, stub: GitHubStub, project: Path
-) -> None:
-    set_config(
-        project, "registry: {backend: file, path: .mlci/registry}", "registry: {backend: git}"
-    )
+def test_git_registry_tags_are_published_as_they_are(mlci: Mlci, stub: GitHubStub, project: Path) -> None:
+    set_config(project, "registry: {backend: file, path: .mlci/registry}", "registry: {backend: git}")
     sha = commit_all(project, "git registry")
     stub.add_commit(REPO, sha)
     result = mlci("release", write_report(project), env=env(stub, project))

@@ -37,8 +37,18 @@ ACT_TIMEOUT = 900  # seconds; a cold pip install of mlci's dependencies fits wel
 
 _USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w.-]+)(?:/[^@\s]*)?@([0-9a-f]{40})\b", re.M)
 # Not worth copying into the action source: caches, venvs, benchmark data, git metadata.
-_SKIP = {".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis",
-         "build", "dist", "benchmarks", "node_modules"}
+_SKIP = {
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "build",
+    "dist",
+    "benchmarks",
+    "node_modules",
+}
 
 
 def find_act() -> str | None:
@@ -125,10 +135,16 @@ class Project:
         self._git("remote", "add", "origin", f"https://github.com/{REPO}.git")
 
     def _git(self, *args: str) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "octocat", "GIT_AUTHOR_EMAIL": "o@example.com",
-               "GIT_COMMITTER_NAME": "octocat", "GIT_COMMITTER_EMAIL": "o@example.com"}
-        out = subprocess.run(["git", *args], cwd=self.root, env=env, check=True,
-                             capture_output=True, text=True)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "octocat",
+            "GIT_AUTHOR_EMAIL": "o@example.com",
+            "GIT_COMMITTER_NAME": "octocat",
+            "GIT_COMMITTER_EMAIL": "o@example.com",
+        }
+        out = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, check=True, capture_output=True, text=True
+        )
         return out.stdout.strip()
 
     def write(self, name: str, content: str | bytes) -> Path:
@@ -152,13 +168,21 @@ class Project:
 
     def pull_request_event(self, number: int, head_sha: str, **extra: Any) -> dict[str, Any]:
         self.stub.add_pull(REPO, number, head_sha=head_sha)
-        pull = {"number": number, "head": {"sha": head_sha, "ref": "feature",
-                                           "repo": {"full_name": REPO}},
-                "base": {"ref": "main", "repo": {"full_name": REPO}}}
+        pull = {
+            "number": number,
+            "head": {"sha": head_sha, "ref": "feature", "repo": {"full_name": REPO}},
+            "base": {"ref": "main", "repo": {"full_name": REPO}},
+        }
         return {"number": number, "pull_request": pull, "repository": {"full_name": REPO}, **extra}
 
-    def run(self, event_name: str, event: dict[str, Any], workflow: str,
-            env: dict[str, str] | None = None, job: str | None = None) -> ActRun:
+    def run(
+        self,
+        event_name: str,
+        event: dict[str, Any],
+        workflow: str,
+        env: dict[str, str] | None = None,
+        job: str | None = None,
+    ) -> ActRun:
         """Run one workflow file (under .github/workflows) for ``event_name`` under act."""
         self.runs += 1
         run_dir = self.work / f"run{self.runs}"
@@ -177,14 +201,21 @@ class Project:
             **(env or {}),
         }
         command = [
-            self.act, event_name,
-            "-W", f".github/workflows/{workflow}",
-            "-P", "ubuntu-latest=-self-hosted",
-            "--action-cache-path", str(self.work / "act-cache"),
+            self.act,
+            event_name,
+            "-W",
+            f".github/workflows/{workflow}",
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "--action-cache-path",
+            str(self.work / "act-cache"),
             "--no-cache-server",
-            "-e", str(event_path),
-            "--local-repository", f"{ACTION}={self.source}",
-            "-s", f"GITHUB_TOKEN={TOKEN}",
+            "-e",
+            str(event_path),
+            "--local-repository",
+            f"{ACTION}={self.source}",
+            "-s",
+            f"GITHUB_TOKEN={TOKEN}",
         ]
         if job is not None:
             command += ["-j", job]
@@ -193,10 +224,14 @@ class Project:
         for name, value in variables.items():
             command += ["--env", f"{name}={value}"]
         # The runner's own variables come from act, never from the shell running pytest.
-        host_env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("GITHUB_", "RUNNER_", "MLCI_", "ACT")) and k != "CI"}
-        proc = subprocess.run(command, cwd=self.root, env=host_env, capture_output=True,
-                              text=True, timeout=ACT_TIMEOUT)
+        host_env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GITHUB_", "RUNNER_", "MLCI_", "ACT")) and k != "CI"
+        }
+        proc = subprocess.run(
+            command, cwd=self.root, env=host_env, capture_output=True, text=True, timeout=ACT_TIMEOUT
+        )
         log = proc.stdout + proc.stderr
         assert TOKEN not in log, "the token leaked into the log"
         return ActRun(proc.returncode, log, read_outputs(results))

@@ -113,8 +113,9 @@ def test_passing_run_sets_status_passed_and_advisory_mode_does_not_fail(
     project: Project,
 ) -> None:
     _user_project(project, current_ok=False)
-    project.write("passing.yml", CONFIG.replace(
-        "  current: {path: data/current.csv, schema: schema.yml}\n", ""))
+    project.write(
+        "passing.yml", CONFIG.replace("  current: {path: data/current.csv, schema: schema.yml}\n", "")
+    )
     project.write(".github/workflows/mlci.yml", OUTPUTS_WORKFLOW)
     sha = project.commit("add mlci")
 

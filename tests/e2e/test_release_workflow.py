@@ -39,8 +39,10 @@ def _skip_unless_check_runs_gates(project: Project, mlci) -> None:
     run = mlci("check", "-c", project.root / "mlci.yml", "-o", report)
     assert run.exit_code in (0, 1), run.stderr
     if json.loads(report.read_text()).get("gates") is None:
-        pytest.skip("`mlci check` does not run the gates of mlci.yml yet, and the release's "
-                    "default approval (gates_passed) needs them")
+        pytest.skip(
+            "`mlci check` does not run the gates of mlci.yml yet, and the release's "
+            "default approval (gates_passed) needs them"
+        )
 
 
 @pytest.mark.slow

@@ -38,8 +38,11 @@ def test_fork_pull_request_is_checked_then_commented_by_workflow_run(project: Pr
         project.copy(WORKFLOWS / name, f".github/workflows/{name}")
     sha = project.commit("a fork's change")
     project.stub.add_pull(REPO, 12, head_sha=sha, head_repo=FORK)
-    pull = {"number": 12, "head": {"sha": sha, "ref": "feature", "repo": {"full_name": FORK}},
-            "base": {"ref": "main", "repo": {"full_name": REPO}}}
+    pull = {
+        "number": 12,
+        "head": {"sha": sha, "ref": "feature", "repo": {"full_name": FORK}},
+        "base": {"ref": "main", "repo": {"full_name": REPO}},
+    }
     project.stub.read_only = True  # what a fork's pull_request token may do
 
     check = project.run("pull_request", {"number": 12, "pull_request": pull}, "mlci-check.yml")

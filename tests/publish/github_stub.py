@@ -183,9 +183,7 @@ class GitHubStub(StubEndpoints):
         self, repo: str, number: int, body: str, user: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         with self.lock:
-            return self._new_comment(
-                repo, number, body, user or {"login": "octocat", "type": "User"}
-            )
+            return self._new_comment(repo, number, body, user or {"login": "octocat", "type": "User"})
 
     def pr_comments(self, repo: str, number: int) -> list[dict[str, Any]]:
         return list(self.comments.get((repo, number), []))

@@ -44,8 +44,7 @@ def _require(body: Any, fields: dict[str, type]) -> Answer | None:
             return _invalid(f'Invalid request.\n\n"{name}" wasn\'t supplied.')
         if not isinstance(body[name], kind):
             return _invalid(
-                f"Invalid request.\n\nFor 'properties/{name}', "
-                f"{body[name]!r} is not a {kind.__name__}."
+                f"Invalid request.\n\nFor 'properties/{name}', {body[name]!r} is not a {kind.__name__}."
             )
     return None
 
@@ -115,9 +114,7 @@ class StubEndpoints:
 
     # -- comments ------------------------------------------------------------------
 
-    def _new_comment(
-        self, repo: str, number: int, body: str, user: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _new_comment(self, repo: str, number: int, body: str, user: dict[str, Any]) -> dict[str, Any]:
         cid = self.next_id()
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         comment = {
@@ -132,18 +129,14 @@ class StubEndpoints:
         self.comments[(repo, number)].append(comment)
         return comment
 
-    def _find_comment(
-        self, repo: str, cid: int
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    def _find_comment(self, repo: str, cid: int) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
         for (r, _), comments in self.comments.items():
             for comment in comments:
                 if r == repo and comment["id"] == cid:
                     return comments, comment
         return None
 
-    def _list_comments(
-        self, repo: str, number: str, *, query: dict[str, str], path: str, **_: Any
-    ) -> Answer:
+    def _list_comments(self, repo: str, number: str, *, query: dict[str, str], path: str, **_: Any) -> Answer:
         if (repo, int(number)) not in self.comments:
             return NOT_FOUND
         return self._page(self.comments[(repo, int(number))], query, path)
@@ -200,22 +193,16 @@ class StubEndpoints:
         pull = self.pulls.get(repo, {}).get(int(number))
         return (200, {}, pull) if pull else NOT_FOUND
 
-    def _list_reviews(
-        self, repo: str, number: str, *, query: dict[str, str], path: str, **_: Any
-    ) -> Answer:
+    def _list_reviews(self, repo: str, number: str, *, query: dict[str, str], path: str, **_: Any) -> Answer:
         if int(number) not in self.pulls.get(repo, {}):
             return NOT_FOUND
         return self._page(self.reviews.get((repo, int(number)), []), query, path)
 
-    def _commit_pulls(
-        self, repo: str, sha: str, *, query: dict[str, str], path: str, **_: Any
-    ) -> Answer:
+    def _commit_pulls(self, repo: str, sha: str, *, query: dict[str, str], path: str, **_: Any) -> Answer:
         if sha not in self.commits.get(repo, set()):
             return 422, {}, {"message": f"No commit found for SHA: {sha}"}
         pulls = [
-            p
-            for p in self.pulls.get(repo, {}).values()
-            if sha in (p["head"]["sha"], p["merge_commit_sha"])
+            p for p in self.pulls.get(repo, {}).values() if sha in (p["head"]["sha"], p["merge_commit_sha"])
         ]
         return self._page(pulls, query, path)
 
@@ -301,9 +288,7 @@ class StubEndpoints:
         if any(r["tag_name"] == tag for r in self.releases.get(repo, [])):
             return _validation("Release", "already_exists", "tag_name")
         if len(body.get("body") or "") > 125_000:
-            return _validation(
-                "Release", "custom", "body", "body is too long (maximum is 125000 characters)"
-            )
+            return _validation("Release", "custom", "body", "body is too long (maximum is 125000 characters)")
         if f"refs/tags/{tag}" not in self.refs.get(repo, {}):
             target = body.get("target_commitish")
             if not target or target not in self.commits.get(repo, set()):
@@ -324,9 +309,7 @@ class StubEndpoints:
         self.assets[rid] = []
         return 201, {}, self._release_json(repo, release)
 
-    def _list_assets(
-        self, repo: str, rid: str, *, query: dict[str, str], path: str, **_: Any
-    ) -> Answer:
+    def _list_assets(self, repo: str, rid: str, *, query: dict[str, str], path: str, **_: Any) -> Answer:
         if int(rid) not in self.assets:
             return NOT_FOUND
         return self._page(self.assets[int(rid)], query, path)

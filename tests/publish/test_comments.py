@@ -41,9 +41,7 @@ def bodies(stub: GitHubStub) -> list[str]:
     return [c["body"] for c in stub.pr_comments(REPO, 7)]
 
 
-def test_first_run_creates_reruns_update_the_same_comment(
-    stub: GitHubStub, client: GitHubClient
-) -> None:
+def test_first_run_creates_reruns_update_the_same_comment(stub: GitHubStub, client: GitHubClient) -> None:
     first = upsert_comment(client, REPO, 7, "CI/churn", comment_body("run 1", "CI/churn"))
     assert first.action == "created"
     assert first.url.endswith(f"#issuecomment-{first.id}")
@@ -132,9 +130,7 @@ def test_report_data_cannot_forge_the_marker() -> None:
                 path="data.csv",
                 rows=1,
                 status="failed",
-                violations=[
-                    Violation(column=forged, check="max", failed_count=1, examples=[forged])
-                ],
+                violations=[Violation(column=forged, check="max", failed_count=1, examples=[forged])],
             )
         ],
     )
@@ -151,13 +147,9 @@ def test_keys_are_made_safe_for_an_html_comment(key: str, expected: str) -> None
     assert "--" not in marker(key)[4:-3]
 
 
-def test_an_oversized_report_is_cut_to_fit_and_accepted(
-    stub: GitHubStub, client: GitHubClient
-) -> None:
+def test_an_oversized_report_is_cut_to_fit_and_accepted(stub: GitHubStub, client: GitHubClient) -> None:
     rows = "\n".join(f"| col{i} | ✅ passed | {'é' * 40} |" for i in range(4000))
-    markdown = (
-        f"## report\n\n<details><summary>all</summary>\n\n| a | b | c |\n|---|---|---|\n{rows}\n"
-    )
+    markdown = f"## report\n\n<details><summary>all</summary>\n\n| a | b | c |\n|---|---|---|\n{rows}\n"
     markdown += "\n</details>\n\nfooter\n"
     body = comment_body(markdown, "k")
     assert len(body) <= COMMENT_LIMIT

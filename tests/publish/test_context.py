@@ -17,9 +17,7 @@ from .github_stub import TOKEN, GitHubStub
 SHA = "b" * 40
 
 
-def env_for(
-    tmp_path: Path, name: str | None, event: dict[str, Any] | None, **extra: str
-) -> dict[str, str]:
+def env_for(tmp_path: Path, name: str | None, event: dict[str, Any] | None, **extra: str) -> dict[str, str]:
     env = {"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/churn", "GITHUB_WORKFLOW": "CI"}
     if name:
         env["GITHUB_EVENT_NAME"] = name
@@ -113,9 +111,7 @@ def test_push_has_no_pull_request(tmp_path: Path) -> None:
 
 
 def test_explicit_repo_and_pr_win(tmp_path: Path) -> None:
-    ctx = load_context(
-        env_for(tmp_path, "pull_request", pull_event("mallory/churn")), repo="o/r", pr=9
-    )
+    ctx = load_context(env_for(tmp_path, "pull_request", pull_event("mallory/churn")), repo="o/r", pr=9)
     assert (ctx.repository, ctx.pr_number, ctx.fork) == ("o/r", 9, False)
     with pytest.raises(UsageError, match="OWNER/NAME"):
         load_context({}, repo="not a repo")

@@ -30,9 +30,7 @@ def client(stub: GitHubStub) -> Iterator[GitHubClient]:
         yield c
 
 
-def test_every_request_carries_token_and_api_headers(
-    stub: GitHubStub, client: GitHubClient
-) -> None:
+def test_every_request_carries_token_and_api_headers(stub: GitHubStub, client: GitHubClient) -> None:
     client.get(PULL)
     client.request("POST", "/repos/octo/churn/issues/1/comments", json={"body": "hi"})
     for call in stub.requests:
@@ -42,9 +40,7 @@ def test_every_request_carries_token_and_api_headers(
         assert call.headers["user-agent"].startswith("mlci/")
 
 
-def test_stub_pages_at_30_by_default_and_client_asks_for_100(
-    stub: GitHubStub, client: GitHubClient
-) -> None:
+def test_stub_pages_at_30_by_default_and_client_asks_for_100(stub: GitHubStub, client: GitHubClient) -> None:
     for i in range(250):
         stub.add_comment("octo/churn", 1, f"comment {i}")
     plain = requests.get(
@@ -118,9 +114,7 @@ def test_secondary_rate_limit_waits_for_retry_after(stub: GitHubStub, client: Gi
     assert second.at - first.at >= 1.0  # GitHub asked for one second; we did not come back sooner
 
 
-def test_retry_after_beyond_the_budget_gives_up_at_once(
-    stub: GitHubStub, client: GitHubClient
-) -> None:
+def test_retry_after_beyond_the_budget_gives_up_at_once(stub: GitHubStub, client: GitHubClient) -> None:
     stub.secondary_rate_limit(retry_after=60)
     with pytest.raises(ServiceError) as info:
         client.get(PULL)
@@ -156,9 +150,7 @@ def test_read_only_token_is_not_retried(stub: GitHubStub, client: GitHubClient) 
     assert len(stub.requests) == 1
 
 
-def test_a_plain_403_is_not_mistaken_for_a_rate_limit(
-    stub: GitHubStub, client: GitHubClient
-) -> None:
+def test_a_plain_403_is_not_mistaken_for_a_rate_limit(stub: GitHubStub, client: GitHubClient) -> None:
     stub.fail(403, body={"message": "Must have admin rights to Repository."})
     with pytest.raises(GitHubError) as info:
         client.get(PULL)

@@ -134,9 +134,7 @@ def test_an_upload_that_died_midway_is_replaced(
     assert outcome.uploaded == ["mlci-report.json", "model.pkl"]
 
 
-def test_a_ref_created_by_a_timed_out_request_is_recognised(
-    stub: GitHubStub, spec: ReleaseSpec
-) -> None:
+def test_a_ref_created_by_a_timed_out_request_is_recognised(stub: GitHubStub, spec: ReleaseSpec) -> None:
     stub.slow(1.0, method="POST", path="/git/refs$")  # created, but answered too late
     with GitHubClient(TOKEN, stub.url, RetryPolicy(timeout=0.3, backoff=0.01, max_wait=5)) as c:
         outcome = publish_release(c, REPO, spec)
@@ -148,9 +146,7 @@ def test_an_existing_draft_release_is_not_duplicated(
     stub: GitHubStub, client: GitHubClient, spec: ReleaseSpec
 ) -> None:
     stub.refs[REPO] = {"refs/tags/churn@v1.3.0": {"sha": SHA, "type": "commit"}}
-    client.request(
-        "POST", f"/repos/{REPO}/releases", json={"tag_name": "churn@v1.3.0", "draft": True}
-    )
+    client.request("POST", f"/repos/{REPO}/releases", json={"tag_name": "churn@v1.3.0", "draft": True})
     outcome = publish_release(client, REPO, spec)
     assert not outcome.release_created and len(stub.releases[REPO]) == 1
 
@@ -164,9 +160,7 @@ def test_rate_limits_during_a_release_are_waited_out(
     assert len(stub.releases[REPO]) == 1 and len(stub.assets[stub.releases[REPO][0]["id"]]) == 2
 
 
-def test_a_read_only_token_cannot_release(
-    stub: GitHubStub, client: GitHubClient, spec: ReleaseSpec
-) -> None:
+def test_a_read_only_token_cannot_release(stub: GitHubStub, client: GitHubClient, spec: ReleaseSpec) -> None:
     stub.read_only = True
     with pytest.raises(ReadOnlyError):
         publish_release(client, REPO, spec)
@@ -176,9 +170,7 @@ def test_long_release_notes_are_cut_to_githubs_limit(
     stub: GitHubStub, client: GitHubClient, spec: ReleaseSpec
 ) -> None:
     long_notes = "## notes\n" + "".join(f"- metric {i}: 0.5\n" for i in range(20_000))
-    publish_release(
-        client, REPO, ReleaseSpec(**{**spec.__dict__, "body": long_notes, "assets": ()})
-    )
+    publish_release(client, REPO, ReleaseSpec(**{**spec.__dict__, "body": long_notes, "assets": ()}))
     body = stub.releases[REPO][0]["body"]
     assert len(body) <= 125_000 and "cut to fit" in body
 
@@ -198,9 +190,7 @@ def test_approval_needs_a_passed_report_with_gates() -> None:
     assert approval_problems(passed_report(), policy, None, sha=SHA) == []
     failed = Report(
         status="failed",
-        gates=GatesSection(
-            status="failed", results=[GateResult(metric="roc_auc", status="failed")]
-        ),
+        gates=GatesSection(status="failed", results=[GateResult(metric="roc_auc", status="failed")]),
     )
     assert approval_problems(failed, policy, None, sha=SHA) == [
         "the report did not pass",
@@ -214,9 +204,7 @@ def test_approval_needs_a_passed_report_with_gates() -> None:
 def test_approval_by_review_and_label_on_the_producing_pull_request(
     stub: GitHubStub, client: GitHubClient
 ) -> None:
-    stub.add_pull(
-        REPO, 8, head_sha="3" * 40, state="closed", merge_commit_sha=SHA, labels=("ship-it",)
-    )
+    stub.add_pull(REPO, 8, head_sha="3" * 40, state="closed", merge_commit_sha=SHA, labels=("ship-it",))
     stub.add_review(REPO, 8, "alice", "APPROVED")
     stub.add_review(REPO, 8, "bob", "APPROVED")
     stub.add_review(REPO, 8, "bob", "CHANGES_REQUESTED")  # bob withdrew

@@ -22,9 +22,7 @@ from .github_stub import read_outputs
 def test_outputs_survive_values_that_look_like_delimiters(tmp_path: Path) -> None:
     out = tmp_path / "out"
     nasty = "line 1\nEOF\nstatus<<EOF\nghadelimiter_x\n%0A"
-    assert write_outputs(
-        {"status": "failed", "body": nasty, "empty": ""}, {"GITHUB_OUTPUT": str(out)}
-    )
+    assert write_outputs({"status": "failed", "body": nasty, "empty": ""}, {"GITHUB_OUTPUT": str(out)})
     write_outputs({"more": "1"}, {"GITHUB_OUTPUT": str(out)})  # appends, never truncates
     assert read_outputs(out) == {"status": "failed", "body": nasty, "empty": "", "more": "1"}
 
@@ -49,9 +47,7 @@ def test_summary_is_appended(tmp_path: Path) -> None:
 def test_summary_stays_under_one_mebibyte_counting_bytes(tmp_path: Path) -> None:
     path = tmp_path / "summary.md"
     path.write_text("x" * 1000 + "\n", encoding="utf-8")
-    huge = (
-        "## report\n\n```\n" + "".join(f"é€ line {i} 🙂\n" for i in range(120_000)) + "```\nend\n"
-    )
+    huge = "## report\n\n```\n" + "".join(f"é€ line {i} 🙂\n" for i in range(120_000)) + "```\nend\n"
     assert len(huge.encode()) > SUMMARY_LIMIT
     write_step_summary(huge, {"GITHUB_STEP_SUMMARY": str(path)})
     text = path.read_text(encoding="utf-8")
@@ -63,9 +59,7 @@ def test_summary_stays_under_one_mebibyte_counting_bytes(tmp_path: Path) -> None
 def test_workflow_command_escaping() -> None:
     assert escape_data("50%\r\nnext::error::x") == "50%25%0D%0Anext::error::x"
     assert escape_property("a: b, c%") == "a%3A b%2C c%25"
-    line = format_annotation(
-        Annotation("error", "t: 1, 2", "m\n::warning::injected", file="d,a:t.csv")
-    )
+    line = format_annotation(Annotation("error", "t: 1, 2", "m\n::warning::injected", file="d,a:t.csv"))
     assert line == "::error file=d%2Ca%3At.csv,title=t%3A 1%2C 2::m%0A::warning::injected"
     assert "\n" not in line
 

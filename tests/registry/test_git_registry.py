@@ -93,9 +93,7 @@ def test_baseline_is_the_highest_release_or_the_stage(git_env, tmp_path):
 
 def test_register_with_an_alias_and_other_models_are_ignored(git_env, tmp_path):
     repo = init_repo(tmp_path / "repo")
-    GitRegistry("fraud", repo).register(
-        VersionRecord(model="fraud", version="9.0.0"), aliases=["champion"]
-    )
+    GitRegistry("fraud", repo).register(VersionRecord(model="fraud", version="9.0.0"), aliases=["champion"])
     commit(repo, "two")
     reg = GitRegistry("churn", repo)
     reg.register(_record("1.0.0"), aliases=["champion"])
@@ -160,9 +158,7 @@ def test_works_in_a_clone_and_pushes_to_a_remote(git_env, tmp_path):
     work = init_repo(tmp_path / "work")
     git(work, "remote", "add", "origin", str(origin))
     git(work, "push", "-q", "origin", "main")
-    GitRegistry("churn", work, remote="origin").register(
-        _record("1.0.0", 0.9), aliases=["champion"]
-    )
+    GitRegistry("churn", work, remote="origin").register(_record("1.0.0", 0.9), aliases=["champion"])
     assert set(git(origin, "tag", "-l").split()) == {"churn@v1.0.0", "churn#champion#1"}
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(origin), str(clone))

@@ -49,7 +49,16 @@ def test_escaped_value_is_one_plain_text_cell(value: str) -> None:
     tokens = inline_tokens(table_with(md(value)))
     assert tokens.count("td_open") == 2, value  # the row still has exactly two cells
     assert tokens.count("tr_open") == 2  # header + one body row
-    for forbidden in ("link_open", "image", "html_inline", "html_block", "code_inline", "strong_open", "em_open", "s_open"):
+    for forbidden in (
+        "link_open",
+        "image",
+        "html_inline",
+        "html_block",
+        "code_inline",
+        "strong_open",
+        "em_open",
+        "s_open",
+    ):
         assert forbidden not in tokens, (value, forbidden)
 
 

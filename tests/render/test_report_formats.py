@@ -26,11 +26,19 @@ def fixed(report: Report) -> Report:
 
 def hostile_report() -> Report:
     violations = [
-        Violation(column=EVIL, check="allowed", failed_count=3, examples=[EVIL, "ok", None],
-                  example_rows=[1, 2, 3], expected="one of " + EVIL),
+        Violation(
+            column=EVIL,
+            check="allowed",
+            failed_count=3,
+            examples=[EVIL, "ok", None],
+            example_rows=[1, 2, 3],
+            expected="one of " + EVIL,
+        ),
         Violation(column=None, check="rows_min", failed_count=1, examples=[2], expected=">= 10 rows"),
     ]
-    ds = DatasetValidation(dataset=EVIL, path="data/" + EVIL + ".csv", rows=2, status="failed", violations=violations)
+    ds = DatasetValidation(
+        dataset=EVIL, path="data/" + EVIL + ".csv", rows=2, status="failed", violations=violations
+    )
     return fixed(Report(model=ModelInfo(name="@team " + EVIL), validation=[ds]).with_status())
 
 
@@ -45,7 +53,9 @@ def test_hostile_markdown_matches_golden() -> None:
     check_golden("hostile.md", render(hostile_report(), "md"))
 
 
-ALLOWED_HTML = re.compile(r"^</?(details|summary|b|code|sub|a)( open| href=\"https://github\.com/o/r/actions/runs/1\")?>$")
+ALLOWED_HTML = re.compile(
+    r"^</?(details|summary|b|code|sub|a)( open| href=\"https://github\.com/o/r/actions/runs/1\")?>$"
+)
 
 
 def test_hostile_markdown_injects_nothing() -> None:
@@ -103,8 +113,14 @@ def test_text_has_no_colour_unless_asked() -> None:
 
 def big_validation_report(columns: int) -> Report:
     violations = [
-        Violation(column=f"column_{i:05d}_" + "x" * 40, check=check, failed_count=i + 1,
-                  examples=["v" * 50] * 5, example_rows=[1, 2, 3, 4, 5], expected="something long " * 3)
+        Violation(
+            column=f"column_{i:05d}_" + "x" * 40,
+            check=check,
+            failed_count=i + 1,
+            examples=["v" * 50] * 5,
+            example_rows=[1, 2, 3, 4, 5],
+            expected="something long " * 3,
+        )
         for i in range(columns)
         for check in ("dtype", "nullable", "max")
     ]

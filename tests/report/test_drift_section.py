@@ -35,9 +35,7 @@ def outcome(fail_on_drift: bool = False):
         )
 
     ref, cur = make(0), make(1).drop(columns=["gone"])
-    options = DriftOptions(
-        fail_on_drift=fail_on_drift, columns={"stars": ColumnOptions(method="psi")}
-    )
+    options = DriftOptions(fail_on_drift=fail_on_drift, columns={"stars": ColumnOptions(method="psi")})
     return detect_drift(ref, cur, options)
 
 
@@ -52,9 +50,7 @@ def check_golden(name: str, text: str) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
-    assert text == path.read_text(), (
-        f"{name} changed: review, then re-run with UPDATE_GOLDEN=1"
-    )
+    assert text == path.read_text(), f"{name} changed: review, then re-run with UPDATE_GOLDEN=1"
 
 
 def test_section_keeps_the_contract_and_round_trips(tmp_path: Path) -> None:
@@ -106,9 +102,7 @@ def test_markdown_escapes_every_data_derived_string() -> None:
 
 def test_markdown_sorts_by_severity_and_puts_long_parts_in_details() -> None:
     text = render(drift_report(section()), "md")
-    table = [
-        line for line in text.splitlines() if line.startswith("| 🔴") or line.startswith("| 🟢")
-    ]
+    table = [line for line in text.splitlines() if line.startswith("| 🔴") or line.startswith("| 🟢")]
     assert table[0].startswith("| 🔴") and table[-1].startswith("| 🟢")
     assert "<details><summary>How the drifted columns moved</summary>" in text
     assert "<details><summary>1 column not tested</summary>" in text
@@ -116,10 +110,7 @@ def test_markdown_sorts_by_severity_and_puts_long_parts_in_details() -> None:
 
 def test_text_section() -> None:
     text = render(drift_report(section()), "text")
-    assert (
-        "data drift: 2 of 4 columns drifted (50.0%; the dataset drifts at 50.0%): DATASET DRIFT"
-        in text
-    )
+    assert "data drift: 2 of 4 columns drifted (50.0%; the dataset drifts at 50.0%): DATASET DRIFT" in text
     assert "gone" in text and "not tested: not in the current data" in text
     assert "\x1b[" not in text  # no colour unless asked
 

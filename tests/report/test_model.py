@@ -25,15 +25,43 @@ DESIGN_EXAMPLE = {
     "status": "passed",
     "model": {"name": "churn", "baseline_version": "1.2.0"},
     "validation": [
-        {"dataset": "current", "path": "data/current.csv", "rows": 5000, "status": "failed",
-         "violations": [{"column": "age", "check": "max", "failed_count": 3, "examples": [130]}]}
+        {
+            "dataset": "current",
+            "path": "data/current.csv",
+            "rows": 5000,
+            "status": "failed",
+            "violations": [{"column": "age", "check": "max", "failed_count": 3, "examples": [130]}],
+        }
     ],
-    "drift": {"status": "passed", "drifted_share": 0.25, "dataset_drift": False,
-              "columns": [{"column": "age", "kind": "numeric", "method": "ks", "statistic": 0.031,
-                           "p_value": 0.21, "threshold": 0.05, "drifted": False}]},
-    "gates": {"status": "passed",
-              "results": [{"metric": "roc_auc", "candidate": 0.84, "baseline": 0.83, "delta": 0.01,
-                           "status": "passed", "p_value": None}]},
+    "drift": {
+        "status": "passed",
+        "drifted_share": 0.25,
+        "dataset_drift": False,
+        "columns": [
+            {
+                "column": "age",
+                "kind": "numeric",
+                "method": "ks",
+                "statistic": 0.031,
+                "p_value": 0.21,
+                "threshold": 0.05,
+                "drifted": False,
+            }
+        ],
+    },
+    "gates": {
+        "status": "passed",
+        "results": [
+            {
+                "metric": "roc_auc",
+                "candidate": 0.84,
+                "baseline": 0.83,
+                "delta": 0.01,
+                "status": "passed",
+                "p_value": None,
+            }
+        ],
+    },
 }
 
 
@@ -53,11 +81,17 @@ def test_design_example_loads_and_round_trips(tmp_path: Path) -> None:
 
 def test_status_rolls_up_from_sections() -> None:
     ok = DatasetValidation(dataset="d", path="d.csv", rows=1, status="passed")
-    bad = ok.model_copy(update={"status": "failed", "violations": [Violation(column="a", check="min", failed_count=1)]})
+    bad = ok.model_copy(
+        update={"status": "failed", "violations": [Violation(column="a", check="min", failed_count=1)]}
+    )
     assert Report(validation=[ok]).with_status().status == "passed"
     assert Report(validation=[ok, bad]).with_status().status == "failed"
-    drift = DriftSection(status="failed", drifted_share=1.0, dataset_drift=True,
-                         columns=[DriftColumn(column="a", kind="numeric", method="ks", threshold=0.05, drifted=True)])
+    drift = DriftSection(
+        status="failed",
+        drifted_share=1.0,
+        dataset_drift=True,
+        columns=[DriftColumn(column="a", kind="numeric", method="ks", threshold=0.05, drifted=True)],
+    )
     assert Report(drift=drift).with_status().status == "failed"
     gates = GatesSection(status="failed", results=[GateResult(metric="f1", status="failed")])
     assert Report(model=ModelInfo(name="m"), gates=gates).with_status().status == "failed"

@@ -76,8 +76,7 @@ class DriftOptions:
             include=tuple(config.include) if config.include is not None else None,
             exclude=tuple(config.exclude),
             columns={
-                name: ColumnOptions(c.method, c.threshold, c.kind)
-                for name, c in config.columns.items()
+                name: ColumnOptions(c.method, c.threshold, c.kind) for name, c in config.columns.items()
             },
         )
 
@@ -183,9 +182,7 @@ def _plan(reference: list[str], current: list[str], options: DriftOptions) -> _P
         elif name in in_cur:
             plan.skipped.append(SkippedColumn(name, "only_in_current", "not in the reference"))
         else:
-            plan.skipped.append(
-                SkippedColumn(name, "not_found", "listed under include, in neither file")
-            )
+            plan.skipped.append(SkippedColumn(name, "not_found", "listed under include, in neither file"))
     return plan
 
 
@@ -224,9 +221,7 @@ def _compare(
     # Columns are independent and numpy / Arrow release the GIL while sorting and
     # counting: a few threads use the cores, holding a few columns' copies at a time.
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        done = list(
-            pool.map(lambda name: _one(name, reference, current, options, schema), plan.tested)
-        )
+        done = list(pool.map(lambda name: _one(name, reference, current, options, schema), plan.tested))
     return DriftOutcome(
         columns=[r for r in done if isinstance(r, ColumnDrift)],
         skipped=plan.skipped + [r for r in done if isinstance(r, SkippedColumn)],

@@ -38,9 +38,7 @@ NUMERIC_TEXT_SHARE = 0.99
 # text, not categories (Evidently's rule for text columns).
 TEXT_UNIQUE_SHARE = 0.5
 _SNIFF = 1000
-_ISO_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
-)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 @dataclass
@@ -184,9 +182,7 @@ def _text_side(series: pd.Series, missing: int) -> SideValues:
 
 
 def _numeric_index(index: pd.Index) -> bool:
-    return pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(
-        index.dtype
-    )
+    return pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype)
 
 
 def _align(ref: pd.Series, cur: pd.Series) -> Counts:
@@ -239,9 +235,7 @@ def prepare_column(
         )
     guess = kind or (_SCHEMA_KINDS[dtype] if dtype is not None else _guess(reference))
     if guess == "datetime":
-        return Skip(
-            "datetime", "dates and times are not tested for drift", ref_missing, cur_missing
-        )
+        return Skip("datetime", "dates and times are not tested for drift", ref_missing, cur_missing)
     if guess == "numeric":
         ref_side, cur_side = (
             _numeric_side(reference, ref_missing),
@@ -270,6 +264,4 @@ def prepare_column(
             ref_missing,
             cur_missing,
         )
-    return Prepared(
-        name, "categorical", ref_side, cur_side, _align(ref_side.counts, cur_side.counts)
-    )
+    return Prepared(name, "categorical", ref_side, cur_side, _align(ref_side.counts, cur_side.counts))

@@ -8,8 +8,8 @@ Parquet is columnar: each column is read only when it is tested, then let go.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -133,9 +133,9 @@ class ParquetColumns:
 
         names = self.source.columns
         start = names.index(name) if name in names else 0
-        block = [name] + [
-            n for n in names[start + 1 :] if n not in self._done and n not in self._ready
-        ][: self.BLOCK - 1]
+        block = [name] + [n for n in names[start + 1 :] if n not in self._done and n not in self._ready][
+            : self.BLOCK - 1
+        ]
         stores = {n: ColumnStore() for n in block}
         try:
             for batch in self._handle.iter_batches(batch_size=self.chunk_rows, columns=block):
@@ -159,6 +159,4 @@ def open_columns(
     """The columns of a dataset file: Parquet read lazily, other formats read now."""
     if source.format is DataFormat.PARQUET and source.total_rows:
         return ParquetColumns(source, chunk_rows)
-    return read_columns(
-        source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress
-    )
+    return read_columns(source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress)

@@ -115,9 +115,7 @@ def _w1_sorted(u: np.ndarray, v: np.ndarray) -> float:
         return float(np.abs(u - v).sum()) / n
     ends = np.empty(n + m, dtype=np.int64)
     k = np.arange(1, n + 1, dtype=np.int64)
-    ends[k - 1 + (k * m - 1) // n] = (
-        k * m
-    )  # a u-step ends after every v-step ending strictly before
+    ends[k - 1 + (k * m - 1) // n] = k * m  # a u-step ends after every v-step ending strictly before
     del k
     ll = np.arange(1, m + 1, dtype=np.int64)
     ends[ll - 1 + (ll * n) // m] = ll * n
@@ -215,9 +213,7 @@ def hellinger_counts(counts: Counts) -> TestOutcome:
 def hellinger_numeric(ref: Sample, cur: Sample) -> TestOutcome:
     """Hellinger distance of density histograms; Sturges bins over the distinct values."""
     keys = np.union1d(_unique_sorted(ref.values), _unique_sorted(cur.values))
-    edges = sturges_edges(
-        float(keys[0]), float(keys[-1]), keys.size, integer=ref.integer and cur.integer
-    )
+    edges = sturges_edges(float(keys[0]), float(keys[-1]), keys.size, integer=ref.integer and cur.integer)
     widths = np.diff(edges)
     h1 = sorted_histogram(ref.values, edges) / (ref.values.size * widths)
     h2 = sorted_histogram(cur.values, edges) / (cur.values.size * widths)

@@ -36,9 +36,7 @@ def _quantile(values: np.ndarray, q: float) -> float:
 
 
 def side_summary(side: SideValues) -> SideSummary:
-    summary = SideSummary(
-        rows=side.rows, tested=side.tested, missing=side.missing, invalid=side.invalid
-    )
+    summary = SideSummary(rows=side.rows, tested=side.tested, missing=side.missing, invalid=side.invalid)
     if side.sample is not None and side.sample.values.size:
         values = side.sample.values  # sorted
         q25, median, q75 = (_quantile(values, q) for q in (0.25, 0.5, 0.75))

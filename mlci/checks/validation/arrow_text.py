@@ -171,9 +171,7 @@ def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray
     if not pa.types.is_large_string(chunk.type):
         chunk = chunk.cast(pa.large_string())
     _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(
-        offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8
-    )
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
     data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
     starts = offsets[:-1]
     fits: np.ndarray = (offsets[1:] - starts) == len(tables)

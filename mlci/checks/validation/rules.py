@@ -61,9 +61,7 @@ def _bound(spec: ColumnSpec, value: object, values: pd.Series) -> object:
     return bound
 
 
-def apply_rules(
-    name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed, tally: Tally
-) -> None:
+def apply_rules(name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed, tally: Tally) -> None:
     """Record every rule ``original`` breaks; ``unique`` is tracked separately (whole file)."""
     tally.add(name, "dtype", parsed.bad, original, expected_text(spec, "dtype"))
     if not spec.nullable:

@@ -78,9 +78,7 @@ class UniqueTracker:
         if count == 0:
             return None
         examples = [json_safe(v) for v in fetch(self.column, first)]
-        return ViolationResult(
-            self.column, "unique", count, examples, [r + 1 for r in first], self.expected
-        )
+        return ViolationResult(self.column, "unique", count, examples, [r + 1 for r in first], self.expected)
 
 
 def _repeats(hashes: np.ndarray) -> bool:
@@ -197,9 +195,7 @@ def _utf8_hashes(chunk: Any) -> np.ndarray:
     if not pa.types.is_large_string(chunk.type):
         chunk = chunk.cast(pa.large_string())
     _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(
-        offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8
-    )
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
     raw = np.frombuffer(data_buffer or b"", dtype=np.uint8)
     data = np.zeros(len(raw) + 8, dtype=np.uint8)  # padded: an 8-byte read never runs off
     data[: len(raw)] = raw

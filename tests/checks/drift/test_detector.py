@@ -142,9 +142,7 @@ def test_a_method_that_cannot_apply_is_a_config_error() -> None:
 
 def test_include_and_exclude() -> None:
     ref, cur = frames(100, 100)
-    outcome = detect_drift(
-        ref, cur, DriftOptions(include=("num", "plan", "nope"), exclude=("plan",))
-    )
+    outcome = detect_drift(ref, cur, DriftOptions(include=("num", "plan", "nope"), exclude=("plan",)))
     assert [c.column for c in outcome.columns] == ["num"]
     assert skipped(outcome) == {"nope": "not_found"}
 
@@ -224,9 +222,7 @@ def test_empty_current_data_is_a_data_error(write) -> None:
     with pytest.raises(DataError, match="current data has no rows"):
         detect_drift(ref, ref.iloc[:0])
     with pytest.raises(DataError, match="no data rows"):
-        detect_drift_sources(
-            open_source(write("r.csv", "a\n1\n2\n")), open_source(write("c.csv", "a\n"))
-        )
+        detect_drift_sources(open_source(write("r.csv", "a\n1\n2\n")), open_source(write("c.csv", "a\n")))
 
 
 def test_non_numeric_strings_in_a_numeric_column(write) -> None:

@@ -102,9 +102,7 @@ def test_wasserstein_of_identical_samples_is_zero() -> None:
 
 
 @pytest.mark.parametrize("n,m,k", [(200, 300, 3), (1000, 1000, 8), (50, 5000, 20)])
-def test_chisquare_matches_scipy_with_reference_shares_as_expectation(
-    n: int, m: int, k: int
-) -> None:
+def test_chisquare_matches_scipy_with_reference_shares_as_expectation(n: int, m: int, k: int) -> None:
     ref, cur = category_pair(n * k, n, m, k)
     counts = counts_of(ref, cur)
     ours = chisquare(counts)
@@ -121,12 +119,8 @@ def test_chisquare_category_only_in_current_is_certain_drift() -> None:
     assert METHODS["chisquare"].drifted(result, 0.05)
 
 
-@pytest.mark.parametrize(
-    "n,m,p1,p2", [(500, 800, 0.3, 0.35), (1000, 900, 0.5, 0.5), (60, 40, 0.1, 0.4)]
-)
-def test_z_test_equals_chi_square_of_the_two_by_two_table(
-    n: int, m: int, p1: float, p2: float
-) -> None:
+@pytest.mark.parametrize("n,m,p1,p2", [(500, 800, 0.3, 0.35), (1000, 900, 0.5, 0.5), (60, 40, 0.1, 0.4)])
+def test_z_test_equals_chi_square_of_the_two_by_two_table(n: int, m: int, p1: float, p2: float) -> None:
     rng = np.random.default_rng(n + m)
     ref = pd.Series(np.where(rng.random(n) < p1, "yes", "no"))
     cur = pd.Series(np.where(rng.random(m) < p2, "yes", "no"))
@@ -163,9 +157,7 @@ def test_numeric_binning_is_evidently_sturges_histogram_of_both_samples(ints: bo
     p, q = binned_percents(samples(u, v, integer=ints))
     np.testing.assert_allclose(p, want_p, rtol=0, atol=0)
     np.testing.assert_allclose(q, want_q, rtol=0, atol=0)
-    assert jensenshannon(p, q).statistic == pytest.approx(
-        spatial.distance.jensenshannon(want_p, want_q)
-    )
+    assert jensenshannon(p, q).statistic == pytest.approx(spatial.distance.jensenshannon(want_p, want_q))
 
 
 def test_numeric_with_few_reference_values_is_binned_per_value() -> None:

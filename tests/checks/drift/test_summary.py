@@ -20,9 +20,7 @@ def test_numeric_histogram_shares_bins_across_both_sides() -> None:
     result = column(pd.Series(ref), pd.Series(cur))
     hist = result.histogram
     assert len(hist.edges) == MAX_BINS + 1
-    assert hist.edges[0] == min(ref.min(), cur.min()) and hist.edges[-1] == max(
-        ref.max(), cur.max()
-    )
+    assert hist.edges[0] == min(ref.min(), cur.min()) and hist.edges[-1] == max(ref.max(), cur.max())
     np.testing.assert_array_equal(hist.reference, np.histogram(ref, hist.edges)[0])
     np.testing.assert_array_equal(hist.current, np.histogram(cur, hist.edges)[0])
     assert sum(hist.reference) == 5000 and sum(hist.current_share) == pytest.approx(1, abs=1e-5)

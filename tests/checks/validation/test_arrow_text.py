@@ -51,17 +51,13 @@ def test_search_is_python_re_search(dtype: object, seed: int) -> None:
     for subset in (values, [v for v in values if v is None or v.isascii()]):
         series = pd.Series(subset, dtype=dtype)
         for pattern in PATTERNS:
-            expected = [
-                bool(re.search(pattern, v)) if isinstance(v, str) else False for v in subset
-            ]
+            expected = [bool(re.search(pattern, v)) if isinstance(v, str) else False for v in subset]
             assert search(series, pattern).tolist() == expected, pattern
 
 
 def test_search_on_a_slice_and_many_chunks() -> None:
     values = [f"C{i:06d}" if i % 7 else f"X{i}" for i in range(5000)]
-    series = pd.concat(
-        [pd.Series(values[:2500], dtype="str"), pd.Series(values[2500:], dtype="str")]
-    )
+    series = pd.concat([pd.Series(values[:2500], dtype="str"), pd.Series(values[2500:], dtype="str")])
     part = series.iloc[1234:4321]
     expected = [bool(re.search(r"^C\d{6}$", v)) for v in part]
     assert search(part, r"^C\d{6}$").tolist() == expected

@@ -37,9 +37,7 @@ def test_no_duplicates_is_none(monkeypatch) -> None:
 
 
 def test_one_key_per_value_whatever_the_chunk_dtype() -> None:
-    assert (
-        value_hashes(pd.Series([1, 2, 130])) == value_hashes(pd.Series([1.0, 2.0, 130.0]))
-    ).all()
+    assert (value_hashes(pd.Series([1, 2, 130])) == value_hashes(pd.Series([1.0, 2.0, 130.0]))).all()
     stamps = pd.to_datetime(pd.Series(["2024-01-01", "2024-01-02T03:04:05"]), format="ISO8601")
     for unit in ("s", "ms", "us"):
         assert (
@@ -49,16 +47,11 @@ def test_one_key_per_value_whatever_the_chunk_dtype() -> None:
     aware = stamps.dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")
     assert (value_hashes(aware) == value_hashes(stamps)).all()
     assert (
-        value_hashes(pd.Series([True, False], dtype=object))
-        == value_hashes(pd.Series([True, False]))
+        value_hashes(pd.Series([True, False], dtype=object)) == value_hashes(pd.Series([True, False]))
     ).all()
     text = ["a", "", "é", "x" * 100, "7"]
-    assert (
-        value_hashes(pd.Series(text, dtype="str")) == value_hashes(pd.Series(text, dtype=object))
-    ).all()
-    assert (
-        value_hashes(pd.Series([7], dtype=object)) == value_hashes(pd.Series(["7"], dtype="str"))
-    ).all()
+    assert (value_hashes(pd.Series(text, dtype="str")) == value_hashes(pd.Series(text, dtype=object))).all()
+    assert (value_hashes(pd.Series([7], dtype=object)) == value_hashes(pd.Series(["7"], dtype="str"))).all()
 
 
 def test_text_hashes_tell_values_apart() -> None:

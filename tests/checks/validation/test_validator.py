@@ -96,7 +96,11 @@ def test_row_bounds(write) -> None:
 
 
 def test_passing_data_passes(write) -> None:
-    data = "id,age,plan,spend,signup,churn,gone\nC001,30,free,,2021-01-01,true,1\nC002,44,pro,3.5,2024-12-31,0,2\n"
+    data = (
+        "id,age,plan,spend,signup,churn,gone\n"
+        "C001,30,free,,2021-01-01,true,1\n"
+        "C002,44,pro,3.5,2024-12-31,0,2\n"
+    )
     outcome = run(write, data)
     assert outcome.passed, outcome.violations
 
