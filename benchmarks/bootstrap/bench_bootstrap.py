@@ -10,8 +10,8 @@ For scale, a plain bootstrap (draw indices with numpy, recompute the metric with
 scikit-learn, as most notebooks do) is timed on ``--naive-resamples`` resamples (default
 20) and its time extrapolated to ``--resamples``.
 
-    /tmp/venv/bin/python benchmarks/bootstrap/bench_bootstrap.py
-    /tmp/venv/bin/python benchmarks/bootstrap/bench_bootstrap.py --examples 100000 --resamples 2000
+    python benchmarks/bootstrap/bench_bootstrap.py
+    python benchmarks/bootstrap/bench_bootstrap.py --examples 100000 --resamples 2000
 
 The machine's load matters: the numbers printed are for this run only.
 """

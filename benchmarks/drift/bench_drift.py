@@ -20,8 +20,8 @@ mark of the process's RSS above its RSS when the clock started (reset through
 Decisions (drifted or not) are compared column by column with Evidently's, else scipy's.
 A second, small scenario (1,000 reference rows) exercises the KS / chi-square / z tests.
 
-    /tmp/venv/bin/python benchmarks/drift/bench_drift.py
-    /tmp/venv/bin/python benchmarks/drift/bench_drift.py --rows 200000 --small-rows 0
+    python benchmarks/drift/bench_drift.py
+    python benchmarks/drift/bench_drift.py --rows 200000 --small-rows 0
 
 Only the standard library is imported at the top: ``--worker evidently`` runs under an
 interpreter that has no mlci.

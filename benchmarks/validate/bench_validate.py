@@ -14,8 +14,8 @@ Peak RSS is the child's own high-water mark (``os.wait4``), so runs do not mix.
 A second, larger file (default 4x) shows that mlci's peak memory does not grow with
 the file size while a whole-file read does.
 
-    /tmp/venv/bin/python benchmarks/validate/bench_validate.py            # 1M + 4M rows
-    /tmp/venv/bin/python benchmarks/validate/bench_validate.py --rows 200000 --big-rows 0
+    python benchmarks/validate/bench_validate.py            # 1M + 4M rows
+    python benchmarks/validate/bench_validate.py --rows 200000 --big-rows 0
 
 Only the standard library is imported at the top: the ``--worker`` modes run under
 interpreters that do not have mlci installed.

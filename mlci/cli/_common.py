@@ -13,7 +13,15 @@ import click
 
 from mlci.errors import EXIT_CHECK_FAILED, EXIT_OK, UsageError
 
-__all__ = ["option", "format_option", "output_option", "write_output", "Progress", "status_exit"]
+__all__ = [
+    "option",
+    "config_option",
+    "format_option",
+    "output_option",
+    "write_output",
+    "Progress",
+    "status_exit",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,6 +29,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 def option(*decls: str, env: str, **kwargs: Any) -> Callable[[F], F]:
     """A click option with its ``MLCI_<NAME>`` environment twin (how the Actions pass inputs)."""
     return click.option(*decls, envvar=f"MLCI_{env}", show_envvar=True, **kwargs)
+
+
+def config_option(
+    default: Path | None = Path("mlci.yml"), help: str = "The project's mlci.yml."
+) -> Callable[[F], F]:
+    """``-c/--config``: every command that reads mlci.yml takes it the same way."""
+    return option(
+        "-c",
+        "--config",
+        "config_path",
+        env="CONFIG",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
 
 
 def format_option(choices: list[str], default: str = "text") -> Callable[[F], F]:

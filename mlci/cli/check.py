@@ -6,22 +6,9 @@ from pathlib import Path
 
 import click
 
-from mlci.cli._common import Progress, color_enabled, option, status_exit, write_output
+from mlci.cli._common import Progress, color_enabled, config_option, option, status_exit, write_output
 
-__all__ = ["check", "config_option"]
-
-
-def config_option() -> click.decorators.FC:  # type: ignore[name-defined]
-    return option(
-        "-c",
-        "--config",
-        "config_path",
-        env="CONFIG",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("mlci.yml"),
-        show_default=True,
-        help="The project's mlci.yml.",
-    )
+__all__ = ["check"]
 
 
 @click.command()

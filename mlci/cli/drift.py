@@ -11,6 +11,7 @@ import click
 from mlci.cli._common import (
     Progress,
     color_enabled,
+    config_option,
     format_option,
     option,
     output_option,
@@ -34,15 +35,7 @@ __all__ = ["drift"]
     default=None,
     help="A schema.yml whose dtypes decide which columns are numeric or categorical.",
 )
-@option(
-    "-c",
-    "--config",
-    "config_path",
-    env="CONFIG",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Take the datasets and settings from the drift: section of this mlci.yml.",
-)
+@config_option(None, "Take the datasets and settings from the drift: section of this mlci.yml.")
 @option(
     "--fail-on-drift/--no-fail-on-drift",
     env="FAIL_ON_DRIFT",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from mlci.cli._common import (
     color_enabled,
+    config_option,
     format_option,
     option,
     output_option,
@@ -17,27 +16,11 @@ from mlci.cli._common import (
     write_output,
 )
 
-__all__ = ["gate", "config_file_option"]
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def config_file_option() -> Callable[[F], F]:
-    return option(
-        "-c",
-        "--config",
-        "config_path",
-        env="CONFIG",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("mlci.yml"),
-        show_default=True,
-        help="The project's mlci.yml.",
-    )
+__all__ = ["gate"]
 
 
 @click.command()
-@config_file_option()
+@config_option()
 @option(
     "--metrics",
     "metrics_path",

@@ -10,8 +10,7 @@ from typing import Any
 
 import click
 
-from mlci.cli._common import option, write_output
-from mlci.cli.gate import F, config_file_option
+from mlci.cli._common import F, config_option, option, write_output
 
 __all__ = ["registry"]
 
@@ -48,7 +47,7 @@ def registry() -> None:
 
 
 @registry.command("list")
-@config_file_option()
+@config_option()
 @_format_option()
 def list_versions(config_path: Path, fmt: str) -> None:
     """List the registered versions of the model, oldest first."""
@@ -89,7 +88,7 @@ def list_versions(config_path: Path, fmt: str) -> None:
 
 @registry.command()
 @click.argument("version", required=False)
-@config_file_option()
+@config_option()
 @_format_option()
 def show(version: str | None, config_path: Path, fmt: str) -> None:
     """Show VERSION (default: the baseline) with its metrics and lineage."""
@@ -127,7 +126,7 @@ def show(version: str | None, config_path: Path, fmt: str) -> None:
 
 
 @registry.command()
-@config_file_option()
+@config_option()
 @option(
     "--version",
     "version",
@@ -233,7 +232,7 @@ def register(
 
 @registry.command()
 @click.argument("version")
-@config_file_option()
+@config_option()
 @option(
     "--alias",
     env="ALIAS",

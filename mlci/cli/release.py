@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mlci.cli._common import option
+from mlci.cli._common import config_option, option
 
 if TYPE_CHECKING:
     from mlci.config.project import ProjectConfig
@@ -25,15 +25,7 @@ _SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 
 @click.command()
 @click.argument("report_path", metavar="REPORT.json", type=click.Path(path_type=Path))
-@option(
-    "-c",
-    "--config",
-    "config_path",
-    env="CONFIG",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The project's mlci.yml.  [default: the one the report was made from, else ./mlci.yml]",
-)
+@config_option(None, "The project's mlci.yml.  [default: the one the report was made from, else ./mlci.yml]")
 @option(
     "--version",
     "requested",
