@@ -38,3 +38,18 @@ def test_example_check_renders_the_golden_comment(mlci, tmp_path: Path, monkeypa
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text)
     assert text == GOLDEN.read_text(), "the example's comment changed: review, then UPDATE_GOLDEN=1"
+
+
+def test_example_html_is_one_offline_page_with_inline_charts(mlci, tmp_path: Path, monkeypatch) -> None:
+    import re
+
+    monkeypatch.chdir(EXAMPLE.parent.parent)
+    out = tmp_path / "mlci-report.json"
+    mlci("check", "-c", "examples/churn/mlci.yml", "-o", out)
+    html_path = tmp_path / "report.html"
+    run = mlci("report", out, "--format", "html", "-o", html_path)
+    assert run.exit_code == 0, run.stderr
+    html = html_path.read_text()
+    assert html.count("<svg") >= 7  # a severity bar per tested column, distributions for drifted ones
+    assert "support_tickets" in html and "roc_auc" in html and "enterprise" in html
+    assert not re.search(r"<script|<link|@import|url\(|src=", html, re.IGNORECASE)
