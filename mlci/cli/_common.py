@@ -47,6 +47,28 @@ def config_option(
     )
 
 
+def chunk_rows_option() -> Callable[[F], F]:
+    return option(
+        "--chunk-rows",
+        env="CHUNK_ROWS",
+        type=click.IntRange(min=1000),
+        default=None,
+        help="Rows read per chunk; memory stays bounded by this, whatever the file size.  [default: 250000]",
+    )
+
+
+def file_option(name: str, dest: str, help: str) -> Callable[[F], F]:
+    """An optional input file, e.g. ``--metrics``: its env twin is ``MLCI_METRICS``."""
+    return option(
+        f"--{name}",
+        dest,
+        env=name.upper().replace("-", "_"),
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
 def format_option(choices: list[str], default: str = "text") -> Callable[[F], F]:
     return option(
         "--format",

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from mlci.cli._common import Progress, color_enabled, config_option, option, status_exit, write_output
+from mlci.cli._common import (
+    Progress,
+    chunk_rows_option,
+    color_enabled,
+    config_option,
+    option,
+    status_exit,
+    write_output,
+)
 
 __all__ = ["check"]
 
@@ -22,13 +30,7 @@ __all__ = ["check"]
     show_default=True,
     help="Where to write the report JSON that every later step reads.",
 )
-@option(
-    "--chunk-rows",
-    env="CHUNK_ROWS",
-    type=click.IntRange(min=1000),
-    default=None,
-    help="Rows read per chunk when validating (bounds memory).  [default: 250000]",
-)
+@chunk_rows_option()
 @option(
     "--template-dir",
     env="TEMPLATE_DIR",

@@ -10,6 +10,7 @@ import click
 
 from mlci.cli._common import (
     Progress,
+    chunk_rows_option,
     color_enabled,
     config_option,
     format_option,
@@ -51,13 +52,7 @@ __all__ = ["drift"]
 )
 @format_option(["text", "json", "md"])
 @output_option()
-@option(
-    "--chunk-rows",
-    env="CHUNK_ROWS",
-    type=click.IntRange(min=1000),
-    default=None,
-    help="Rows read per chunk.  [default: 250000]",
-)
+@chunk_rows_option()
 @click.pass_context
 def drift(
     ctx: click.Context,

@@ -9,6 +9,7 @@ import click
 from mlci.cli._common import (
     color_enabled,
     config_option,
+    file_option,
     format_option,
     option,
     output_option,
@@ -21,21 +22,9 @@ __all__ = ["gate"]
 
 @click.command()
 @config_option()
-@option(
-    "--metrics",
-    "metrics_path",
-    env="METRICS",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Candidate metrics JSON (flat or nested; default: model.metrics).",
-)
-@option(
-    "--predictions",
-    "predictions_path",
-    env="PREDICTIONS",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Candidate per-example predictions (default: model.predictions).",
+@file_option("metrics", "metrics_path", "Candidate metrics JSON (flat or nested; default: model.metrics).")
+@file_option(
+    "predictions", "predictions_path", "Candidate per-example predictions (default: model.predictions)."
 )
 @option(
     "--baseline",

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from mlci.cli._common import F, config_option, option, write_output
+from mlci.cli._common import F, config_option, file_option, option, write_output
 
 __all__ = ["registry"]
 
@@ -135,21 +135,11 @@ def show(version: str | None, config_path: Path, fmt: str) -> None:
     metavar="X.Y.Z",
     help="The semantic version to register.",
 )
-@option(
-    "--metrics",
-    "metrics_path",
-    env="METRICS",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Metrics JSON of this version (default: model.metrics).",
-)
-@option(
-    "--predictions",
+@file_option("metrics", "metrics_path", "Metrics JSON of this version (default: model.metrics).")
+@file_option(
+    "predictions",
     "predictions_path",
-    env="PREDICTIONS",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Per-example predictions: metrics are computed from them and they are kept with "
+    "Per-example predictions: metrics are computed from them and they are kept with "
     "the version for later significance tests (default: model.predictions).",
 )
 @option(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mlci.cli._common import Progress, option, output_option, write_output
+from mlci.cli._common import Progress, chunk_rows_option, option, output_option, write_output
 
 __all__ = ["schema"]
 
@@ -28,13 +28,7 @@ def schema() -> None:
     show_default=True,
     help="Text columns with at most this many distinct (repeating) values become categories.",
 )
-@option(
-    "--chunk-rows",
-    env="CHUNK_ROWS",
-    type=click.IntRange(min=1000),
-    default=None,
-    help="Rows read per chunk (bounds memory).  [default: 250000]",
-)
+@chunk_rows_option()
 def infer(data: Path, output: Path | None, max_categories: int, chunk_rows: int | None) -> None:
     """Infer a strict schema from DATA and print it as YAML.
 

@@ -10,6 +10,7 @@ import click
 
 from mlci.cli._common import (
     Progress,
+    chunk_rows_option,
     color_enabled,
     format_option,
     option,
@@ -39,13 +40,7 @@ __all__ = ["validate"]
 )
 @format_option(["text", "json", "md"])
 @output_option()
-@option(
-    "--chunk-rows",
-    env="CHUNK_ROWS",
-    type=click.IntRange(min=1000),
-    default=None,
-    help="Rows read per chunk; memory stays bounded by this, whatever the file size.  [default: 250000]",
-)
+@chunk_rows_option()
 @click.pass_context
 def validate(
     ctx: click.Context,
