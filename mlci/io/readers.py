@@ -192,13 +192,38 @@ def _csv_chunks(
             ):
                 rows += len(chunk)
                 yield chunk
+        except pa.ArrowInvalid as exc:
+            if "columns, got" in str(exc):
+                # A row with too few or too many fields: pandas would pad a short one
+                # with missing values; it is a malformed file either way.
+                raise _ragged_row(source) from None
+            # Otherwise pandas reads on from here and names the problem, if any.
         except (pa.ArrowException, NotForArrow):
-            pass  # pandas reads on: it takes short rows, and names the line of a bad one
+            pass  # pandas reads on from here and names the problem, if any
         else:
             if rows == 0:
                 raise DataError("has a header but no data rows", path=source.path)
             return
     yield from _pandas_csv_chunks(source, chunk_rows, text, columns, skip=rows)
+
+
+def _ragged_row(source: DataSource) -> DataError:
+    """Error path only: find the first record whose field count differs from the header's."""
+    import csv
+
+    expected = len(source.columns)
+    if source.path.suffix.lower() in (".gz", ".csv", ".tsv"):
+        with _text_opener(source.path, errors="replace")() as handle:
+            reader = csv.reader(handle, delimiter=_sep(source.format))
+            next(reader, None)
+            for record in reader:
+                if record and len(record) != expected:
+                    return DataError(
+                        f"ragged row: expected {expected} fields, found {len(record)}",
+                        path=source.path,
+                        line=reader.line_num,
+                    )
+    return DataError(f"ragged row: a row does not have {expected} fields", path=source.path)
 
 
 def _arrow_can_read(path: Path) -> bool:

@@ -18,6 +18,7 @@ def render_template(name: str, templates: str | Path | None, **context: object) 
 
     return render_with_jinja(name, templates, **context)
 
+
 __all__ = ["OutputFormat", "RENDERERS", "render"]
 
 

@@ -107,6 +107,18 @@ def test_ragged_row_names_the_line(write) -> None:
     assert "expected 2 fields, found 3" in str(err)
 
 
+def test_short_row_is_ragged_too(write) -> None:
+    # pandas alone would pad the short row with missing values and say nothing.
+    err = bad(write("d.csv", 'a,b,c\n1,2,3\n"multi\nline",5\n6,7,8\n'))
+    assert err.line == 4
+    assert "expected 3 fields, found 2" in str(err)
+
+
+def test_trailing_empty_fields_are_not_ragged(write) -> None:
+    frame = read_frame(write("d.csv", "a,b,c\n1,2,\n4,,\n"))
+    assert frame["c"].isna().all() and len(frame) == 2
+
+
 def test_non_utf8_names_the_line(write) -> None:
     err = bad(write("d.csv", b"a,b\n1,caf\xc3\xa9\n2,caf\xe9\n"))
     assert err.line == 3
