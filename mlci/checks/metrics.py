@@ -163,13 +163,16 @@ def _macro(y_true: np.ndarray, y_pred: np.ndarray, k: int, which: str) -> float:
     n_pred = np.bincount(y_pred, minlength=k)
     n_true = np.bincount(y_true, minlength=k)
     seen = (n_pred + n_true) > 0  # scikit-learn averages over labels present in either
+    return float(per_class_score(which, tp, n_pred, n_true)[seen].mean())
+
+
+def per_class_score(which: str, tp: np.ndarray, n_pred: np.ndarray, n_true: np.ndarray) -> np.ndarray:
+    """Precision, recall or f1 per class from counts (any leading batch dimensions)."""
     if which == "precision":
-        per_class = _ratio(tp, n_pred)
-    elif which == "recall":
-        per_class = _ratio(tp, n_true)
-    else:
-        per_class = _ratio(2 * tp, n_pred + n_true)
-    return float(per_class[seen].mean())
+        return _ratio(tp, n_pred)
+    if which == "recall":
+        return _ratio(tp, n_true)
+    return _ratio(2 * tp, n_pred + n_true)
 
 
 def classification_metric(pred: Predictions, name: str) -> float:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from mlci.checks.bootstrap import CategoryPlan, ExamplePlan, Plan, observed, resample
-from mlci.checks.metrics import LABEL_METRICS, SCORE_METRICS
+from mlci.checks.metrics import LABEL_METRICS, SCORE_METRICS, per_class_score
 from mlci.checks.predictions import Predictions
 
 __all__ = [
@@ -85,12 +85,6 @@ def mcnemar_exact(candidate_correct: np.ndarray, baseline_correct: np.ndarray) -
 # --- statistics as functions of weighted sums ---------------------------------------------
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    out = np.zeros(np.broadcast(num, den).shape)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
-
-
 def _one_hot_blocks(blocks: list[tuple[np.ndarray, np.ndarray | None]], k: int) -> object:
     """A sparse (units x len(blocks)*k) matrix: per block, a one-hot of the class, masked."""
     from scipy import sparse
@@ -135,13 +129,7 @@ def _label_plan(cand: Predictions, base: Predictions, metric: str) -> Plan:
         seen_b = (np.bincount(base.y_true, minlength=k) + np.bincount(base.y_pred, minlength=k)) > 0
 
         def per_model(tp: np.ndarray, pp: np.ndarray, tt: np.ndarray, seen: np.ndarray) -> np.ndarray:
-            if which == "precision":
-                per_class = _ratio(tp, pp)
-            elif which == "recall":
-                per_class = _ratio(tp, tt)
-            else:
-                per_class = _ratio(2 * tp, pp + tt)
-            means: np.ndarray = per_class[:, seen].mean(axis=1)
+            means: np.ndarray = per_class_score(which, tp, pp, tt)[:, seen].mean(axis=1)
             return means
 
         def reduce(sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -155,11 +143,7 @@ def _label_plan(cand: Predictions, base: Predictions, metric: str) -> Plan:
 
         def reduce(sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             tp_c, pp_c, tp_b, pp_b, tt = sums.T
-            if metric == "precision":
-                return _ratio(tp_c, pp_c), _ratio(tp_b, pp_b)
-            if metric == "recall":
-                return _ratio(tp_c, tt), _ratio(tp_b, tt)
-            return _ratio(2 * tp_c, pp_c + tt), _ratio(2 * tp_b, pp_b + tt)
+            return per_class_score(metric, tp_c, pp_c, tt), per_class_score(metric, tp_b, pp_b, tt)
 
     if len(units) <= _MAX_CATEGORIES:
         return CategoryPlan(counts.astype(np.float64), lambda w: reduce(_matmul(w, columns)))
