@@ -40,7 +40,8 @@ def registry() -> None:
     """List, show, register and promote model versions.
 
     The backend and its settings come from the registry: section of mlci.yml
-    (file: JSON under .mlci/registry/; git: GTO-compatible annotated tags).
+    (file: JSON under .mlci/registry/; git: GTO-compatible annotated tags;
+    mlflow: MLflow's Model Registry, versions tagged mlci.version).
     The baseline the gates compare against is the version carrying the alias
     `champion` (registry.alias).
     """
@@ -135,7 +136,11 @@ def show(version: str | None, config_path: Path, fmt: str) -> None:
     metavar="X.Y.Z",
     help="The semantic version to register.",
 )
-@file_option("metrics", "metrics_path", "Metrics JSON of this version (default: model.metrics).")
+@file_option(
+    "metrics",
+    "metrics_path",
+    "Metrics JSON of this version, or runs:/<run_id>: an MLflow run (default: model.metrics).",
+)
 @file_option(
     "predictions",
     "predictions_path",
@@ -187,6 +192,7 @@ def register(
 
     from mlci.errors import UsageError
     from mlci.registry import build_record, parse_semver
+    from mlci.registry.mlflow_runs import candidate_metrics_path, run_id_of
     from mlci.report.gates_builder import collect_candidate_metrics
 
     try:
@@ -212,6 +218,7 @@ def register(
         approved_by=approved_by or os.environ.get("GITHUB_ACTOR") or None,
         description=description,
         commit=commit,
+        run_id=run_id_of(candidate_metrics_path(config, metrics_path)),  # mlflow: the run to register
     )
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -183,7 +183,8 @@ def _run(
     approved_by = None
     if facts is not None and facts.approved_by:
         approved_by = f"{', '.join(facts.approved_by)} (PR #{facts.number})"
-    record, registered = _register(registry, project, record, version, sha, approved_by)
+    run_id = report.model.candidate_run if report.model else None
+    record, registered = _register(registry, project, record, version, sha, approved_by, run_id)
     click.echo(
         f"mlci: {'registered' if registered else 'already registered'} {registry.model} {version} "
         f"as {registry.alias} in {registry.where()}",
@@ -218,17 +219,24 @@ def _register(
     version: str,
     sha: str,
     approved_by: str | None,
+    run_id: str | None = None,
 ) -> tuple[VersionRecord, bool]:
-    """Register (when a previous run did not) and move the baseline alias; idempotent."""
+    """Register (when a previous run did not) and move the baseline alias; idempotent.
+
+    ``run_id``: the MLflow run the report's candidate came from (its metrics, and the
+    model the mlflow registry registers)."""
     import math
     import os
 
     from mlci.registry import build_record
+    from mlci.registry.mlflow_runs import RUN_SCHEME, candidate_metrics_path, run_id_of
     from mlci.report.gates_builder import collect_candidate_metrics
 
     registered = False
     if record is None:
-        metrics, predictions = collect_candidate_metrics(project)
+        source = Path(RUN_SCHEME + run_id) if run_id else None
+        run_id = run_id or run_id_of(candidate_metrics_path(project, None))
+        metrics, predictions = collect_candidate_metrics(project, metrics_path=source)
         artifacts = {}
         if predictions is not None:
             artifacts["predictions"] = str(_relative(predictions, project.root))
@@ -240,6 +248,7 @@ def _register(
             approved_by=approved_by or os.environ.get("GITHUB_ACTOR") or None,
             description=f"released by mlci release from commit {sha[:12]}",
             commit=sha,
+            run_id=run_id,
         )
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)

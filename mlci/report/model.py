@@ -29,6 +29,8 @@ Status = Literal["passed", "failed"]
 class ModelInfo(BaseModel):
     name: str
     baseline_version: str | None = None
+    # The MLflow run the candidate's metrics came from (``--metrics runs:/<run_id>``).
+    candidate_run: str | None = None
 
 
 class Report(BaseModel):
