@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mlflow_server import MlflowServer, running_mlflow
 
 from mlci.cli.main import cli
 
@@ -71,3 +72,10 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
+    """One real MLflow tracking server for the whole session (see tests/mlflow_server.py)."""
+    with running_mlflow(tmp_path_factory.mktemp("mlflow")) as server:
+        yield server
