@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
+from stubs.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
 
 from mlci.report import DatasetValidation, GateResult, GatesSection, ModelInfo, Report, Violation
 

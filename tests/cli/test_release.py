@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
+from stubs.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
 
 from mlci.config import load_project
 from mlci.registry import VersionRecord, open_registry

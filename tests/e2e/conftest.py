@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish.github_stub import TOKEN, GitHubStub, read_outputs
+from stubs.github_stub import TOKEN, GitHubStub, read_outputs
 
 from mlci.cli.init import ACTION
 
