@@ -111,6 +111,9 @@ def show(version: str | None, config_path: Path, fmt: str) -> None:
         f"commit:      {plain(record.commit or '-')}",
         f"approved_by: {plain(record.approved_by or '-')}",
     ]
+    if record.run_id or record.registry_version:  # mlflow: MLflow's number and the run
+        lines.append(f"run:         {plain(record.run_id or '-')}")
+        lines.append(f"registry:    {reg.backend} version {plain(record.registry_version or '-')}")
     if record.description:
         lines.append(f"description: {plain(record.description)}")
     sections = [
