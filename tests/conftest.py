@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mlflow_server import MlflowServer, running_mlflow
 
 from mlci.cli.main import cli
+
+from stubs.mlflow_server import MlflowServer, running_mlflow
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -73,7 +73,8 @@ class MlflowRegistry(Registry):
             known = ", ".join(sorted(names)[:10]) or "none"
             raise RegistryError(
                 f"MLflow at {self.api.base_url} has no registered model '{self.model}'{hint}; "
-                f"registered models: {known} (model.name in mlci.yml names it)",
+                f"registered models: {known}. Check model.name in mlci.yml, or register a first "
+                "version (mlci registry register --version 1.0.0 --metrics runs:/<run_id> --alias champion)",
                 key="model.name",
             )
         return found

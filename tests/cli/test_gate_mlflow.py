@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlflow_server import MlflowServer, free_port
-from mlflow_standin import stand_in
+
+from stubs.mlflow_server import MlflowServer, free_port
+from stubs.mlflow_standin import stand_in
 
 GATE = "gates:\n  - {metric: roc_auc, threshold: 0.8, max_regression: 0.01}\n"
 FAST = {"MLCI_HTTP_MAX_WAIT": "2", "MLCI_HTTP_BACKOFF": "0.05", "MLCI_HTTP_TIMEOUT": "2"}

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlflow_server import MlflowServer
-from mlflow_standin import stand_in
+
+from stubs.github_stub import GitHubStub, actions_env
+from stubs.mlflow_server import MlflowServer
+from stubs.mlflow_standin import stand_in
 
 GATE = "gates:\n  - {metric: roc_auc, threshold: 0.8, max_regression: 0.01}\n"
 
@@ -156,3 +158,23 @@ def test_registry_commands_work_against_mlflow(mlci, mlflow_server, tmp_path) ->
     assert mlflow_server.client.get_model_version_by_alias(model, "champion").version == "1"
     missing = mlci("registry", "promote", "7.0.0", "-c", config)
     assert missing.exit_code == 2 and "has no version 7.0.0 (known: 1, 1.1.0)" in missing.stderr
+
+
+def test_release_on_merge_publishes_on_github_as_with_any_registry(mlci, mlflow_server, tmp_path) -> None:
+    model = mlflow_server.model_name()
+    mlflow_server.register(model, mlflow_server.log_run({"roc_auc": 0.80}), alias="champion")
+    candidate = mlflow_server.log_run({"roc_auc": 0.85})
+    root = repo(tmp_path / "repo", model, candidate, mlflow_server.url)
+    report = checked(mlci, root)
+    sha = git(root, "rev-parse", "HEAD")
+    with GitHubStub() as stub:
+        stub.add_commit("octo/churn", sha)
+        env = actions_env(stub, tmp_path, event_name="push", event={})
+        for _ in range(2):  # the second run finds everything done
+            run = mlci("release", report, env=env)
+            assert run.exit_code == 0, run.stderr
+        (release,) = stub.releases["octo/churn"]
+        assert (
+            release["tag_name"] == f"{model}@v1.0.0" and stub.refs["octo/churn"][f"refs/tags/{model}@v1.0.0"]
+        )
+    assert mlci_versions(mlflow_server, model) == [("1", None, []), ("2", "1.0.0", ["champion"])]

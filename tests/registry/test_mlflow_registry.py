@@ -6,12 +6,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from mlflow_server import MlflowServer
 
 from mlci.errors import EXIT_BAD_INPUT
 from mlci.registry import RegistryError, VersionRecord
 from mlci.registry.mlflow import MlflowRegistry
 from mlci.registry.mlflow_api import MlflowApi
+
+from stubs.mlflow_server import MlflowServer
 
 PREDICTIONS = b"y_true,y_pred\n1,1\n0,0\n1,0\n"
 
