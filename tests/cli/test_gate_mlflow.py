@@ -195,3 +195,13 @@ def test_credentials_are_sent_and_never_printed(mlci, tmp_path, scheme: str) -> 
     (line,) = run.stderr.strip().splitlines()
     assert "403 denied: " in line and "check MLFLOW_TRACKING_TOKEN" in line
     assert secret not in run.stdout + run.stderr and sent.split()[1] not in run.stderr
+
+
+def test_a_nan_metric_in_the_run_fails_its_gate_visibly(mlci, mlflow_server, tmp_path) -> None:
+    model = champion(mlflow_server, {"roc_auc": 0.84})
+    candidate = mlflow_server.log_run({"roc_auc": float("nan")})
+    config = project(tmp_path, mlflow_server.url, model)
+    run = mlci("gate", "-c", config, "--metrics", f"runs:/{candidate}", "--format", "json")
+    assert run.exit_code == 1, run.stderr
+    reasons = {g["reason"] for g in report(run.stdout)["gates"]["results"]}
+    assert reasons == {"the candidate's roc_auc is NaN"}
