@@ -3,7 +3,8 @@
 Starts a real MLflow tracking server (SQLite store, proxied artifacts, 127.0.0.1, a free
 port), registers the same champion in it and in a file registry, and times the whole
 ``mlci gate`` process (interpreter start, imports, HTTP calls, rendering) ``--repeat``
-times per scenario (default 5, after one warm-up run), printing the median:
+times per scenario (default 5, after one warm-up run; the scenarios take turns), printing
+the median wall and CPU seconds:
 
 - ``metrics``: the candidate's metrics file against the baseline's metrics;
 - ``metrics from runs:/``: the same, the candidate read from an MLflow run (mlflow only);
@@ -89,10 +90,18 @@ def mlci(*args: str | Path, env: dict[str, str]) -> tuple[float, float]:
     return took, cpu
 
 
-def median_time(repeat: int, *args: str | Path, env: dict[str, str]) -> tuple[float, float]:
-    mlci(*args, env=env)  # warm-up: page cache, .pyc files
-    runs = [mlci(*args, env=env) for _ in range(repeat)]
-    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+def median_times(
+    repeat: int, commands: list[list[str | Path]], env: dict[str, str]
+) -> list[tuple[float, float]]:
+    """Median wall and CPU seconds of each command; the commands take turns, so a load
+    spike from elsewhere on the machine hits them all alike."""
+    for args in commands:
+        mlci(*args, env=env)  # warm-up: page cache, .pyc files
+    runs: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for i, args in enumerate(commands):
+            runs[i].append(mlci(*args, env=env))
+    return [(statistics.median(w for w, _ in r), statistics.median(c for _, c in r)) for r in runs]
 
 
 def main() -> None:
@@ -183,9 +192,10 @@ def main() -> None:
         ]
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
         print(f"{'scenario':<32} {'registry':<8} {'median wall s':>13} {'median CPU s':>13}")
+        commands: list[list[str | Path]] = [["gate", "-c", config, *extra] for _, _, extra, config in rows]
+        measured = median_times(args.repeat, commands, env)
         times: dict[tuple[str, str], tuple[float, float]] = {}
-        for scenario, backend, extra, config in rows:
-            took = median_time(args.repeat, "gate", "-c", config, *extra, env=env)
+        for (scenario, backend, _, _), took in zip(rows, measured, strict=True):
             times[scenario, backend] = took
             print(f"{scenario:<32} {backend:<8} {took[0]:>13.3f} {took[1]:>13.3f}")
         pairs = [(s, s) for s in dict.fromkeys(r[0] for r in rows) if (s, "file") in times]

@@ -58,6 +58,7 @@ class MlflowRegistry(Registry):
         self.artifact_path = artifact_path.strip("/")
         self._runs: dict[str, dict[str, Any] | None] = {}
         self._downloads: Path | None = None
+        weakref.finalize(self, api.close)
 
     def where(self) -> str:
         return f"{self.api.base_url}/#/models/{quote(self.model, safe='')}"
@@ -86,10 +87,13 @@ class MlflowRegistry(Registry):
             self._runs[run_id] = self.api.run(run_id)
         return self._runs[run_id]
 
-    def _record(self, version: dict[str, Any], why: str = "") -> VersionRecord:
+    def _record(self, version: dict[str, Any], why: str = "", *, strict: bool = True) -> VersionRecord:
+        """The version's record; ``strict``: its run must exist (the baseline's metrics)."""
         run_id = str(version.get("run_id") or "") or None
+        if not strict and VERSION_TAG in tag_map(version.get("tags")):
+            return record_from_mlflow(self.model, version, None)  # mlci's tags hold its metrics
         run = self._run(run_id)
-        if run_id and run is None:
+        if strict and run_id and run is None:
             raise RegistryError(
                 f"MLflow model '{self.model}' version {version.get('version')}{why} was registered "
                 f"from run {run_id}, which the server does not have (deleted?): its metrics are gone"
@@ -98,7 +102,9 @@ class MlflowRegistry(Registry):
 
     def list_versions(self) -> list[VersionRecord]:
         self._registered()
-        return [self._record(v) for v in self.api.model_versions(self.model)]
+        # One runs/get per version MLflow registered alone; a version whose run is gone is
+        # still listed (the baseline's run must exist, see baseline()).
+        return [self._record(v, strict=False) for v in self.api.model_versions(self.model)]
 
     def _alias_numbers(self) -> dict[str, str]:
         entries = self._registered().get("aliases") or []

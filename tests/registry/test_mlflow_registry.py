@@ -143,8 +143,11 @@ def test_unknown_model_is_bad_input_with_a_suggestion(mlflow_server: MlflowServe
 def test_an_alias_on_a_version_whose_run_is_gone_is_bad_input(mlflow_server: MlflowServer) -> None:
     model = mlflow_server.model_name()
     mlflow_server.register(model, "0" * 32, alias="champion")  # MLflow accepts any run id
+    reg = registry(mlflow_server, model)
     with pytest.raises(RegistryError, match="registered from run 0{32}, which the server does not have"):
-        registry(mlflow_server, model).baseline()
+        reg.baseline()
+    # Listing still works: the version is there, it just has no metrics any more.
+    assert [(r.version, r.metrics) for r in reg.list_versions()] == [("1", {})]
 
 
 def test_a_plain_predictions_artifact_is_the_baselines_predictions(mlflow_server: MlflowServer) -> None:
