@@ -30,7 +30,7 @@ from mlci.registry.errors import RegistryError
 from mlci.registry.mlflow_api import MlflowApi
 from mlci.registry.mlflow_records import VERSION_TAG, record_from_mlflow, record_tags, tag_map
 from mlci.registry.record import VersionRecord
-from mlci.registry.semver import parse_semver
+from mlci.registry.semver import is_semver, parse_semver
 
 __all__ = ["MlflowRegistry", "PREDICTION_ARTIFACTS"]
 
@@ -120,7 +120,7 @@ class MlflowRegistry(Registry):
         for alias, number in self._alias_numbers().items():
             found = versions.get(number)
             semver = tag_map(found.get("tags")).get(VERSION_TAG) if found else None
-            out[alias] = str(parse_semver(semver)) if semver else number
+            out[alias] = str(parse_semver(semver)) if semver and is_semver(semver) else number
         return out
 
     def baseline(self) -> VersionRecord | None:
@@ -160,7 +160,9 @@ class MlflowRegistry(Registry):
         matches = [
             v
             for v in self.api.model_versions(self.model)
-            if (tag := tag_map(v.get("tags")).get(VERSION_TAG)) and str(parse_semver(tag)) == semver
+            if (tag := tag_map(v.get("tags")).get(VERSION_TAG))
+            and is_semver(tag)
+            and str(parse_semver(tag)) == semver
         ]
         return matches[0] if matches else None
 
