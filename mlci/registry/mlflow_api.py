@@ -75,6 +75,8 @@ class _MlflowSession(HttpSession):
     ) -> NoReturn:
         if resp.status_code in (401, 403):
             text += " (check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/_PASSWORD)"
+        elif not isinstance(data, dict):  # not MLflow's JSON error: a proxy, a wrong URL
+            text += f", not MLflow's JSON: is {self.base_url} an MLflow tracking server?"
         super().raise_error(resp, data, method, shown, text, code)
 
 

@@ -147,13 +147,14 @@ def _gate_against(mlci, tmp_path: Path, url: str) -> tuple[Any, float]:
     return run, time.monotonic() - started
 
 
-def test_a_server_answering_html_is_exit_3(mlci, tmp_path) -> None:
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_server_answering_html_is_exit_3(mlci, tmp_path, status: int) -> None:
     page = b"<html><body>Please sign in</body></html>"
-    with stand_in(lambda *_: (200, "text/html; charset=utf-8", page)) as server:
+    with stand_in(lambda *_: (status, "text/html; charset=utf-8", page)) as server:
         run, _ = _gate_against(mlci, tmp_path, server.url)
-    assert run.exit_code == 3
+    assert run.exit_code == 3  # a 404 page is not MLflow saying "no such model" (exit 2)
     (line,) = run.stderr.strip().splitlines()
-    assert "answered text/html, not MLflow's JSON" in line and "is http://127.0.0.1" in line
+    assert "not MLflow's JSON" in line and f"is {server.url} an MLflow tracking server?" in line
 
 
 def test_a_server_failing_with_5xx_is_exit_3_in_bounded_time(mlci, tmp_path) -> None:
