@@ -108,29 +108,48 @@ def _log_char(match: re.Match[str]) -> str:
 # --- markdown (GitHub and GitLab) -----------------------------------------------------------
 
 
-def _md_char(match: re.Match[str]) -> str:
-    char = match.group()
-    entity = _MD_ENTITIES.get(char, char)
-    end = match.end()
-    text = match.string
-    if char in _SIGILS and end < len(text) and not text[end].isspace() and text[end] not in _INERT_AFTER:
-        return entity + _ZWSP
-    return entity
+def _breaks_pattern(char: str, text: str, end: int, code: bool) -> bool:
+    """Whether a zero-width space must follow ``char`` (at ``end - 1`` in ``text``)."""
+    if end >= len(text) or text[end].isspace() or text[end] in _INERT_AFTER:
+        return False
+    if not code:
+        return True
+    # Inside <code> GitHub's and GitLab's text filters do not run; only cmark-gfm's own
+    # autolinks do (mail addresses, scheme links), so hashes, tags and times stay copyable.
+    if char == "@":
+        return _MAIL_DOMAIN_RE.match(text, end) is not None
+    scheme = text[max(0, end - 7) : end - 1].lower()
+    return char == ":" and (text[end] == "/" or scheme.endswith(("mailto", "xmpp")))
+
+
+_MAIL_DOMAIN_RE = re.compile(r"[\w-]+\.[\w.-]*[A-Za-z]")
+
+
+def _escape_md(text: str, code: bool) -> str:
+    def one(match: re.Match[str]) -> str:
+        char = match.group()
+        entity = _MD_ENTITIES.get(char, char)
+        if char in _SIGILS and _breaks_pattern(char, text, match.end(), code):
+            return entity + _ZWSP
+        return entity
+
+    text = _MD_RE.sub(one, text)
+    if not code:
+        text = _GH_REF_RE.sub(lambda m: m.group(1) + _ZWSP, text)
+    # GitHub autolinks "www.example.com" even without a scheme.
+    return _WWW_RE.sub(lambda m: m.group()[:-1] + _ZWSP + "&#46;", text)
 
 
 def md(value: Any, limit: int | None = _MAX) -> str:
     """Inline markdown text that renders as itself and nothing more (safe in table cells)."""
     text = _BREAKS_RE.sub(" ", _text(value))
-    text = truncate(show_invisible(text), limit)
-    text = _MD_RE.sub(_md_char, text)
-    text = _GH_REF_RE.sub(lambda m: m.group(1) + _ZWSP, text)
-    # GitHub autolinks "www.example.com" even without a scheme.
-    return _WWW_RE.sub(lambda m: m.group()[:-1] + _ZWSP + "&#46;", text)
+    return _escape_md(truncate(show_invisible(text), limit), code=False)
 
 
 def md_code(value: Any, limit: int | None = _MAX) -> str:
     """A value shown as code: ``<code>`` with entities, so backticks inside cannot close it."""
-    return f"<code>{md(value, limit)}</code>"
+    text = _BREAKS_RE.sub(" ", _text(value))
+    return f"<code>{_escape_md(truncate(show_invisible(text), limit), code=True)}</code>"
 
 
 # --- HTML and XML ---------------------------------------------------------------------------

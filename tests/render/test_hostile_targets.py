@@ -16,7 +16,7 @@ import pytest
 from gfm_oracle import assert_inert, needs_cmark, render_gfm
 from hostile_corpus import CORPUS, hostile_report
 
-from mlci.publish.comments import comment_body
+from mlci.platforms.github.comments import comment_body
 from mlci.render import render
 from mlci.render.escape import md, md_code
 from mlci.render.invisible import INVISIBLE_RE
@@ -120,3 +120,14 @@ def test_hostile_report_text_is_safe_in_a_terminal_and_a_ci_log(color: bool) -> 
     text = data.decode()
     assert not INVISIBLE_RE.search(re.sub(r"\x1b\[[0-9;]*m|\n", "", text))
     assert "\\u202e" in text and "\\x1b]8;;" in text  # shown, so a reader sees them
+
+
+@needs_cmark
+def test_code_values_stay_copyable_where_no_filter_runs() -> None:
+    # Inside <code> GitHub's and GitLab's text filters do not run: tags and hashes keep
+    # every character; only cmark-gfm's own autolinks (mail, scheme://) are broken up.
+    for value in ("churn@v1.1.0", "sha256:35f4b0fe", "2026-01-01T00:00:00", "#12 !3 ~x"):
+        out = assert_inert(md_code(value) + "\n")
+        assert [text for text, _ in out.texts] == [value]
+    for value in ("user@evil.example", "https://evil.example", "mailto:a@b.example"):
+        assert assert_inert(md_code(value) + "\n").links == []
