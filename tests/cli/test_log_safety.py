@@ -48,7 +48,8 @@ def hostile_data(tmp_path: Path) -> Path:
     header = ["id", *[f"c{i}{name}" if i else name for i, name in enumerate(HOSTILE)]]
     rows = [",".join(csv_value(h) for h in header)]
     for r in range(40):
-        rows.append(",".join([str(r), *[csv_value(HOSTILE[(r + i) % len(HOSTILE)]) for i in range(len(HOSTILE))]]))
+        values = [csv_value(HOSTILE[(r + i) % len(HOSTILE)]) for i in range(len(HOSTILE))]
+        rows.append(",".join([str(r), *values]))
     (tmp_path / "data.csv").write_text("\n".join(rows) + "\n")
     columns = "\n".join(f"  {json.dumps(h)}: {{dtype: string, allowed: [ok]}}" for h in header[1:])
     (tmp_path / "schema.yml").write_text(f"version: 1\ncolumns:\n  id: {{dtype: int}}\n{columns}\n")
