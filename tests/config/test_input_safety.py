@@ -17,6 +17,7 @@ import pytest
 
 SECRET = "id,password\n1,hunter2-from-outside\n"
 SCHEMA = "version: 1\ncolumns:\n  id: {dtype: int}\n"
+GATED = "version: 1\nmodel: {name: m}\ngates:\n  - {metric: acc, threshold: 0.5}\n"
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_nothing_under_dot_git_is_read(repo: Path) -> None:
 
 def test_the_workflow_can_widen_the_roots(repo: Path) -> None:
     config(repo, "../outside.csv", extra="")
-    (repo / "schema.yml").write_text("version: 1\ncolumns:\n  id: {dtype: int}\n  password: {dtype: string}\n")
+    (repo / "schema.yml").write_text(SCHEMA + "  password: {dtype: string}\n")
     proc = run("check", "-o", "out.json", cwd=repo, env={"MLCI_DATA_ROOTS": str(repo.parent)})
     assert proc.returncode == 0, proc.stderr
     proc = run("check", "-o", "out.json", cwd=repo, env={"GITHUB_WORKSPACE": str(repo.parent)})
@@ -124,7 +125,7 @@ def test_special_files_are_refused_in_bounded_time(repo: Path, kind: str, role: 
         "metrics": ("gate", "--metrics", special),
     }
     if role == "metrics":
-        (repo / "mlci.yml").write_text("version: 1\nmodel: {name: m}\ngates:\n  - {metric: acc, threshold: 0.5}\n")
+        (repo / "mlci.yml").write_text(GATED)
     started = time.monotonic()
     proc = run(*commands[role], cwd=repo, timeout=30)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
@@ -157,7 +158,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(repo: Path, role: str) -> None:
         "metrics": ("gate", "--metrics", "bomb.yml"),
     }
     if role == "metrics":
-        (repo / "mlci.yml").write_text("version: 1\nmodel: {name: m}\ngates:\n  - {metric: acc, threshold: 0.5}\n")
+        (repo / "mlci.yml").write_text(GATED)
     started = time.monotonic()
     proc = run(*commands[role], cwd=repo, timeout=60)
     assert proc.returncode == 2, proc.stderr

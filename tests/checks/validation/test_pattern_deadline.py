@@ -54,7 +54,8 @@ def test_a_backtracking_pattern_stops_at_the_deadline_on_a_worker_thread() -> No
 
 
 def test_validate_with_a_hostile_pattern_exits_2_naming_the_key(tmp_path: Path) -> None:
-    (tmp_path / "schema.yml").write_text(f"version: 1\ncolumns:\n  name: {{dtype: string, pattern: '{EVIL}'}}\n")
+    schema = f"version: 1\ncolumns:\n  name: {{dtype: string, pattern: '{EVIL}'}}\n"
+    (tmp_path / "schema.yml").write_text(schema)
     (tmp_path / "data.csv").write_text("name\naaa\n" + SLOW_VALUE + "\n")
     started = time.monotonic()
     proc = subprocess.run(
