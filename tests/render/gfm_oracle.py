@@ -8,6 +8,7 @@ no text node (outside code) that any of those filters would turn into something 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,8 @@ from html.parser import HTMLParser
 import pytest
 
 CMARK = shutil.which("cmark-gfm")
+if CMARK is None and os.environ.get("CI"):
+    raise RuntimeError("cmark-gfm is missing: CI must run .ci/system-deps.sh")
 needs_cmark = pytest.mark.skipif(CMARK is None, reason="cmark-gfm not installed (.ci/system-deps.sh)")
 
 # What GitHub's and GitLab's text filters match (their patterns, simplified to be stricter).
