@@ -34,6 +34,12 @@ def test_the_mlflow_example_gates_and_releases_a_run(mlci, mlflow_server, tmp_pa
     shutil.copytree(EXAMPLES / "churn", tmp_path / "churn", ignore=shutil.ignore_patterns("out", ".mlci"))
     shutil.copytree(EXAMPLES / "mlflow", tmp_path / "mlflow", ignore=shutil.ignore_patterns("out"))
     example = tmp_path / "mlflow"
+    # A repository, as in real life: mlci.yml may point at ../churn/data inside it.
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True, timeout=30)
+    for key, value in (("user.name", "Test"), ("user.email", "test@example.com")):
+        subprocess.run(["git", "config", key, value], cwd=tmp_path, check=True, timeout=30)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True, timeout=30)
+    subprocess.run(["git", "commit", "-q", "-m", "candidate"], cwd=tmp_path, check=True, timeout=30)
     train(example, mlflow_server, "--features", "basic", "--register-champion")
     candidate = train(example, mlflow_server, "--features", "full")
 
@@ -48,11 +54,6 @@ def test_the_mlflow_example_gates_and_releases_a_run(mlci, mlflow_server, tmp_pa
     assert gates["accuracy"]["p_value"] is not None and gates["roc_auc"]["ci_low"] is not None
     assert gates["roc_auc"]["candidate"] > gates["roc_auc"]["baseline"]
 
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True, timeout=30)
-    for key, value in (("user.name", "Test"), ("user.email", "test@example.com")):
-        subprocess.run(["git", "config", key, value], cwd=tmp_path, check=True, timeout=30)
-    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True, timeout=30)
-    subprocess.run(["git", "commit", "-q", "-m", "candidate"], cwd=tmp_path, check=True, timeout=30)
     released = mlci("release", report, "--local", env=env)
     assert released.exit_code == 0, released.stderr
     assert released.stdout == "1.0.0\n"

@@ -67,9 +67,13 @@ def checked(mlci: Any, root: Path, env: dict[str, str] | None = None) -> Path:
 
 def test_release_registers_the_run_tags_it_and_moves_the_alias(mlci, mlflow_server, tmp_path) -> None:
     model = mlflow_server.model_name()
-    mlflow_server.register(model, mlflow_server.log_run({"roc_auc": 0.80}), alias="champion")
+    first = mlflow_server.log_run({"roc_auc": 0.80})
+    mlflow_server.register(model, first, alias="champion")
     candidate = mlflow_server.log_run({"roc_auc": 0.85}, params={"depth": "6"})
     root = repo(tmp_path / "repo", model, candidate, mlflow_server.url)
+    # MLflow records the commit a run was trained on; the champion's being this commit
+    # does not make it this release (it is MLflow's version "1", not mlci's semver).
+    mlflow_server.client.set_tag(first, "mlflow.source.git.commit", git(root, "rev-parse", "HEAD"))
     report = checked(mlci, root)
     assert json.loads(report.read_text())["model"]["candidate_run"] == candidate
 
