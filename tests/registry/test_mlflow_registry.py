@@ -94,6 +94,13 @@ def test_register_writes_tags_moves_the_alias_and_is_idempotent(
         ref.stored == "mlci/predictions.csv"
         and ref.sha256 == "sha256:" + hashlib.sha256(PREDICTIONS).hexdigest()
     )
+    # Someone overwrites the run's copy: the baseline's predictions are no longer trusted.
+    tampered = tmp_path / "tampered" / "predictions.csv"
+    tampered.parent.mkdir()
+    tampered.write_bytes(PREDICTIONS + b"1,1\n")
+    mlflow_server.client.log_artifact(run_id, str(tampered), artifact_path="mlci")
+    with pytest.raises(RegistryError, match="was modified after it was registered"):
+        registry(mlflow_server, model, root=tmp_path).artifact("1.2.0", "predictions")
 
 
 def test_register_completes_a_half_written_version(mlflow_server: MlflowServer) -> None:
