@@ -61,6 +61,10 @@ def test_a_candidate_run_passes_against_the_champion(mlci, mlflow_server, tmp_pa
     assert regression["candidate"] == 0.85 and regression["baseline"] == 0.84  # the latest step
     assert out["gates"]["registry"] == "mlflow"
     assert out["gates"]["baseline_source"] == f"mlflow registry: {model} 1"
+    md = mlci("gate", "-c", config, "--metrics", f"runs:/{candidate}", "--format", "md").stdout
+    assert (
+        f"Candidate (MLflow run <code>{candidate}</code>) vs baseline **v1** from the mlflow registry" in md
+    )
 
 
 def test_a_regression_against_the_champion_fails(mlci, mlflow_server, tmp_path) -> None:
