@@ -5,6 +5,8 @@ set -euo pipefail
 
 apt_packages=(
   git
+  prometheus              # promtool: checks the metrics exposition and the alert rules
+  prometheus-pushgateway  # a real Pushgateway for the `mlci push` tests
 )
 
 missing=()
