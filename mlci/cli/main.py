@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("mlci.cli.init", "init", "Scaffold mlci.yml, a schema and the pull-request workflow."),
     "comment": ("mlci.cli.comment", "comment", "Post the report as a sticky PR comment and job summary."),
     "release": ("mlci.cli.release", "release", "Register, tag and publish an approved model version."),
+    "push": ("mlci.cli.push", "push", "Push a report's metrics to a Prometheus Pushgateway."),
 }
 
 

@@ -1,0 +1,1 @@
+"""The use cases: the only layer that strings config, checks, report and platforms together."""
