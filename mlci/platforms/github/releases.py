@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from mlci.errors import EXIT_CHECK_FAILED, InputError, MlciError
-from mlci.publish.github import GitHubClient, GitHubError
-from mlci.publish.limits import fit_markdown
+from mlci.platforms.github.client import GitHubClient, GitHubError
+from mlci.platforms.github.limits import fit_markdown
 
 __all__ = [
     "RELEASE_BODY_LIMIT",
@@ -229,7 +229,7 @@ def ensure_assets(
                 f"GitHub API: could not upload release asset {asset.name} (the name stays taken)",
                 status=422,
                 method="POST",
-                path=upload_url,
+                url_path=upload_url,
             )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlci.errors import UsageError
-from mlci.publish.releases import ReleaseRefused
+from mlci.platforms.github.releases import ReleaseRefused
 
 __all__ = ["LocalTag", "ensure_local_tag", "local_commit", "read_local_tag", "latest_stage_tag"]
 
