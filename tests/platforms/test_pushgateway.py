@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pushgateway_server import free_port, groups, pushgateway, series
 
 from mlci.platforms.pushgateway import group_path, path_segment
 from mlci.report import DriftColumn, DriftSection, ModelInfo, Report
 from mlci.report.drift import DriftDataset
+
+from stubs.pushgateway import free_port, groups, pushgateway, series
 
 FAST = {"MLCI_HTTP_BACKOFF": "0.01", "MLCI_HTTP_MAX_WAIT": "3", "MLCI_HTTP_TIMEOUT": "2"}
 PASSWORD = "pa55-w0rd-never-shown"

@@ -1,4 +1,4 @@
-"""A real Prometheus Pushgateway (Debian's prometheus-pushgateway) on 127.0.0.1, for tests."""
+"""A real Prometheus Pushgateway (Debian's prometheus-pushgateway) on 127.0.0.1, started by tests."""
 
 from __future__ import annotations
 
