@@ -126,7 +126,7 @@ def _config_path(given: Path | None, report: Report) -> Path:
 
 def _commit(given: str | None, report: Report, gh: GitHubContext, root: Path) -> str:
     from mlci.errors import UsageError
-    from mlci.platforms.github.local_tag import local_commit
+    from mlci.io.git_tags import local_commit
 
     candidate = given or (report.run.commit if report.run else None) or gh.sha
     if candidate and _SHA_RE.match(candidate.lower()):
@@ -149,8 +149,8 @@ def _run(
     model_file: Path | None,
     templates: Path | None,
 ) -> None:
+    from mlci.io.git_tags import ensure_local_tag, local_commit
     from mlci.platforms.github.approval import approval_problems, needs_pull_request, pull_request_facts
-    from mlci.platforms.github.local_tag import ensure_local_tag, local_commit
     from mlci.platforms.github.release_plan import resolve_version, version_tag, version_tag_message
     from mlci.platforms.github.releases import ReleaseRefused, remote_tag_commit
     from mlci.registry import open_registry
@@ -223,8 +223,8 @@ def _register(
     import math
     import os
 
+    from mlci.app.gate import collect_candidate_metrics
     from mlci.registry import build_record
-    from mlci.report.gates_builder import collect_candidate_metrics
 
     registered = False
     if record is None:
@@ -271,7 +271,7 @@ def _publish(
     model_file: Path | None,
     templates: Path | None,
 ) -> None:
-    from mlci.platforms.github.local_tag import latest_stage_tag, read_local_tag
+    from mlci.io.git_tags import latest_stage_tag, read_local_tag
     from mlci.platforms.github.release_plan import release_assets, release_notes
     from mlci.platforms.github.releases import ReleaseSpec, ensure_tag, publish_release
     from mlci.render import render
