@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "comment": ("mlci.cli.comment", "comment", "Post the report as a sticky PR comment and job summary."),
     "release": ("mlci.cli.release", "release", "Register, tag and publish an approved model version."),
     "push": ("mlci.cli.push", "push", "Push a report's metrics to a Prometheus Pushgateway."),
+    "monitor": ("mlci.cli.monitor", "monitor", "Scheduled drift: report, push, sticky issue, retraining."),
 }
 
 

@@ -30,7 +30,7 @@ FAMILIES: dict[str, str] = {
     "mlci_drift_score": "The drift statistic of the column, as in the report (its method's statistic).",
     "mlci_drift_p_value": "The p-value of the column's drift test (tests only).",
     "mlci_drift_threshold": "The threshold the column's drift score or p-value is compared with.",
-    "mlci_drift_severity": "The column's score relative to its threshold, any method: 1 or more means drifted.",
+    "mlci_drift_severity": "The column's score relative to its threshold, any method: >= 1 means drifted.",
     "mlci_column_drifted": "1 when the column drifted, else 0.",
     "mlci_dataset_drifted": "1 when the dataset drifted (the share of drifted columns reached drift_share).",
     "mlci_drifted_share": "Share of tested columns that drifted, from 0 to 1.",
