@@ -220,7 +220,7 @@ class _GitHubStep:
             until = last + dt.timedelta(seconds=on_drift.cooldown)
             self.outcome.cooldown_until = until
             note = (
-                f"`{md_name(dispatch.workflow_id)}` was dispatched at {_stamp(last)}; the cooldown "
+                f"{_code(dispatch.workflow_id)} was dispatched at {_stamp(last)}; the cooldown "
                 f"holds until {_stamp(until)}, so no new run was started."
             )
             if on_drift.issue:
@@ -228,9 +228,7 @@ class _GitHubStep:
             return
         ref = dispatch.ref or self.ref_name or "main"
         if on_drift.issue and issue is None:
-            issue = self._write(
-                None, state, f"dispatching `{md_name(dispatch.workflow_id)}` on `{md_name(ref)}`."
-            )
+            issue = self._write(None, state, f"dispatching {_code(dispatch.workflow_id)} on {_code(ref)}.")
         drift = self.report.drift
         values = {
             "model": self.model,
@@ -250,7 +248,7 @@ class _GitHubStep:
         except MlciError as exc:
             if on_drift.issue:
                 failed = (
-                    f"dispatching `{md_name(dispatch.workflow_id)}` failed: {md_name(str(exc), 300)}. "
+                    f"dispatching {_code(dispatch.workflow_id)} failed: {md_name(str(exc), 300)}. "
                     "The next run tries again."
                 )
                 self.outcome.issue_url = self._write(issue, state, failed).url
@@ -258,7 +256,7 @@ class _GitHubStep:
         self.outcome.dispatched = True
         state = state.dispatched(self.now)
         note = (
-            f"dispatched `{md_name(dispatch.workflow_id)}` on `{md_name(ref)}` at {_stamp(self.now)} "
+            f"dispatched {_code(dispatch.workflow_id)} on {_code(ref)} at {_stamp(self.now)} "
             f"(dispatch {state.dispatches})."
         )
         if on_drift.issue:
@@ -275,6 +273,12 @@ def md_name(value: str, limit: int = 100) -> str:
     from mlci.render.escape import md
 
     return md(value, limit)
+
+
+def _code(value: str) -> str:
+    from mlci.render.escape import md_code
+
+    return md_code(value, 100)
 
 
 def _stamp(when: dt.datetime) -> str:

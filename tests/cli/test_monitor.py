@@ -109,7 +109,10 @@ def test_the_loop_opens_one_issue_dispatches_once_then_closes(
     assert issue["state"] == "open" and issue["title"] == "mlci monitor: data drift in churn"
     assert [label["name"] for label in issue["labels"]] == ["mlci-monitor"]
     assert state(issue)["dispatches"] == 1 and "last_dispatch" in state(issue)
-    assert "**Data drift**" in issue["body"] and "dispatched `retrain.yml` on `main`" in issue["body"]
+    assert (
+        "**Data drift**" in issue["body"]
+        and "dispatched <code>retrain.yml</code> on <code>main</code>" in issue["body"]
+    )
     # one dispatch, with the ref and the default inputs
     (dispatch,) = stub.dispatches
     assert dispatch.workflow == "retrain.yml" and dispatch.ref == "main"
