@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,3 +232,22 @@ def test_cli_renders_prometheus(mlci: Callable[..., object], tmp_path: Path) -> 
     result = mlci("report", path, "--format", "prometheus", "-o", out)
     assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
     assert out.read_text(encoding="utf-8") == render(ordinary(), "prometheus")
+
+
+def test_a_real_check_labels_series_with_the_mlci_yml_keys(
+    mlci: Callable[..., Any], tmp_path: Path, promtool: Callable[..., Any]
+) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "churn"
+    out = tmp_path / "mlci-report.json"
+    checked = mlci("check", "-c", example / "mlci.yml", "-o", out)
+    assert checked.exit_code in (0, 1), checked.stderr
+    result = mlci("report", out, "--format", "prometheus")
+    assert result.exit_code == 0, result.stderr
+    check_metrics(promtool, result.stdout)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["drift"]["current"]["dataset"] == "current"
+    assert report["drift"]["reference"]["dataset"] == "train"
+    scores = samples(result.stdout, "mlci_drift_score")
+    for col in report["drift"]["columns"]:
+        labels = f'model="churn",dataset="current",column="{col["column"]}",method="{col["method"]}"'
+        assert float(scores[labels]) == col["statistic"]
