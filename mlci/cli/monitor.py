@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mlci.cli._common import Progress, chunk_rows_option, config_option, option, write_output
+from mlci.cli._common import ProgressBars, chunk_rows_option, config_option, option, write_output
 
 __all__ = ["monitor"]
 
@@ -59,53 +59,25 @@ def monitor(
     from mlci.platforms.github.summary import write_step_summary
     from mlci.render.formats import render_markdown
 
-    bars: list[Progress] = []
-
-    def progress(label: str, total: int | None) -> Progress:
-        bar = Progress(label, total)
-        bars.append(bar)
-        return bar
-
     def warn(line: str) -> None:
         click.echo(f"warning: {line}", err=True)
 
     # The flag beats mlci.yml; the environment variable is only the default behind mlci.yml.
     if click_ctx.get_parameter_source("pushgateway") is click.core.ParameterSource.ENVIRONMENT:
         pushgateway = None
-    try:
+    with ProgressBars() as bars:
         outcome = run_monitor(
             config_path,
             output=output,
             pushgateway=pushgateway,
             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS,
-            progress=progress,
+            progress=bars.start,
             write=write_output,
             warn=warn,
         )
-    finally:
-        for bar in bars:
-            bar.done()
     report = outcome.report
-    drift = report.drift
-    if drift is not None:
-        verdict = "DATASET DRIFT" if drift.dataset_drift else "no dataset drift"
-        drifted = sum(1 for c in drift.columns if c.drifted)
-        click.echo(
-            f"mlci monitor: {verdict}: {drifted} of {len(drift.columns)} columns drifted "
-            f"({drift.drifted_share:.1%}); report written to {output}",
-            err=True,
-        )
-    if outcome.pushed:
-        click.echo(f"mlci monitor: pushed metrics to {outcome.pushed}", err=True)
-    if outcome.issue_action:
-        click.echo(f"mlci monitor: {outcome.issue_action} issue {outcome.issue_url}", err=True)
-    if outcome.dispatched:
-        click.echo("mlci monitor: dispatched the retraining workflow", err=True)
-    elif outcome.cooldown_until is not None:
-        until = outcome.cooldown_until.strftime("%Y-%m-%d %H:%M UTC")
-        click.echo(f"mlci monitor: retraining not dispatched: cooldown until {until}", err=True)
-    for note in outcome.notes:
-        click.echo(f"mlci monitor: {note}", err=True)
+    for line in outcome.log_lines(output):
+        click.echo(f"mlci monitor: {line}", err=True)
     write_step_summary(render_markdown(report))
     write_outputs(
         {
