@@ -324,3 +324,19 @@ def test_mlci_yml_pushgateway_beats_the_environment_and_the_flag_beats_both(
     assert drifted_share(gateway)["drifted"] == 0.0
     flagged = mlci("monitor", "-c", config, "-o", tmp_path / "r.json", "--pushgateway", dead, env=env)
     assert flagged.exit_code == 3 and "connection failed" in flagged.stderr
+
+
+def test_cooldown_0_dispatches_on_every_drifted_run_and_extra_labels_are_set(
+    mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path
+) -> None:
+    monitor = MONITOR.replace("cooldown: 24h", "cooldown: 0\n    labels: [ml, drift]")
+    config = write_config(tmp_path, monitor)
+    write_data(tmp_path / "production.csv", shift=1, seed=2)
+    env = run_env(stub, tmp_path)
+    for _ in range(2):
+        result = mlci("monitor", "-c", config, "-o", tmp_path / "r.json", env=env)
+        assert result.exit_code == 0, result.stderr
+    assert len(stub.dispatches) == 2
+    (issue,) = issues(stub)
+    assert [label["name"] for label in issue["labels"]] == ["mlci-monitor", "ml", "drift"]
+    assert state(issue)["dispatches"] == 2
