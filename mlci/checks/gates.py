@@ -13,6 +13,8 @@ code                        status    meaning
 ``missing_candidate``       failed    the candidate has no value for the metric
 ``unavailable``             failed    the metric cannot be computed from the predictions
 ``nan_candidate``           failed    the candidate's value is NaN
+``infinite_candidate``      failed    the candidate's value is +-Infinity (or beyond float range)
+``infinite_baseline``       failed    the baseline's value is +-Infinity: nothing to compare with
 ``no_baseline``             skipped   no baseline registered (relative rules only)
 ``missing_baseline``        skipped   the baseline has no value for the metric
 ``nan_baseline``            skipped   the baseline's value is NaN
@@ -150,6 +152,9 @@ def _evaluate(
         return replace(proto, status="failed", code="missing_candidate")
     if math.isnan(cand):
         return replace(proto, status="failed", code="nan_candidate")
+    if math.isinf(cand):
+        # Not a measurement: +inf would pass every "higher" bound and any regression rule.
+        return replace(proto, status="failed", code="infinite_candidate")
     sign = 1.0 if direction == "higher" else -1.0
     if rule.kind == "threshold":
         if sign * (cand - rule.limit) >= -_slack(cand, rule.limit):
@@ -161,6 +166,9 @@ def _evaluate(
         return replace(proto, code="missing_baseline")
     if math.isnan(base_value):
         return replace(proto, code="nan_baseline")
+    if math.isinf(base_value):
+        # -inf would let any candidate pass; a broken baseline record fails, visibly.
+        return replace(proto, status="failed", code="infinite_baseline")
     delta = cand - base_value
     if rule.kind == "max_regression":
         tolerance = rule.limit

@@ -22,9 +22,11 @@ GATE_CODES = (
     "missing_candidate",
     "unavailable",
     "nan_candidate",
+    "infinite_candidate",
     "no_baseline",
     "missing_baseline",
     "nan_baseline",
+    "infinite_baseline",
 )
 
 

@@ -232,6 +232,8 @@ def _reason(o: GateOutcome, ctx: _Context) -> str | None:
         return f"{o.metric} cannot be computed: {o.detail}"
     if o.code == "nan_candidate":
         return f"the candidate's {o.metric} is NaN"
+    if o.code == "infinite_candidate":
+        return f"the candidate's {o.metric} is {_n(o.candidate)}, not a finite number"
     if o.code == "no_baseline":
         return ctx.no_baseline or "no baseline registered"
     if o.code == "missing_baseline":
@@ -239,6 +241,9 @@ def _reason(o: GateOutcome, ctx: _Context) -> str | None:
         return f"baseline {version} has no metric '{o.metric}'"
     if o.code == "nan_baseline":
         return f"the baseline's {o.metric} is NaN"
+    if o.code == "infinite_baseline":
+        version = ctx.record.version if ctx.record is not None else "?"
+        return f"baseline {version}'s {o.metric} is {_n(o.baseline)}, not a finite number: nothing to compare with"
     if o.code in ("regression", "regression_not_significant"):
         assert o.delta is not None and o.tolerance is not None
         text = f"{o.metric} is worse than the baseline by {_n(abs(o.delta))} (allowed {_n(o.tolerance)})"

@@ -171,6 +171,20 @@ def test_missing_or_nan_candidate_fails(mlci, tmp_path, metrics, code):
     assert {r["code"] for r in results} == {code}
 
 
+@pytest.mark.parametrize("text", ["Infinity", "-Infinity", "1e309", "9" * 5000])
+def test_a_non_finite_candidate_fails_its_gates(mlci, tmp_path, text):
+    config = project(tmp_path, METRICS_CONFIG, {"roc_auc": 0.9, "latency_ms": 10})
+    mlci("registry", "register", "-c", config, "--version", "1.0.0", "--alias", "champion")
+    (tmp_path / "out/metrics.json").write_text(f'{{"roc_auc": {text}, "latency_ms": {text}}}')
+    run = mlci("gate", "-c", config, "--format", "json")
+    assert run.exit_code == 1, run.stderr
+    results = json.loads(run.stdout)["gates"]["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("failed", "infinite_candidate")] * 3
+    assert all("not a finite number" in r["reason"] for r in results)
+    md = mlci("gate", "-c", config, "--format", "md")
+    assert md.exit_code == 1 and "not a finite number" in md.stdout
+
+
 def test_bad_metrics_file_is_one_line_exit_2(mlci_process, tmp_path):
     config = project(tmp_path, METRICS_CONFIG, {})
     (tmp_path / "out/metrics.json").write_text('{"roc_auc": 0.9,}')
