@@ -243,7 +243,8 @@ def _reason(o: GateOutcome, ctx: _Context) -> str | None:
         return f"the baseline's {o.metric} is NaN"
     if o.code == "infinite_baseline":
         version = ctx.record.version if ctx.record is not None else "?"
-        return f"baseline {version}'s {o.metric} is {_n(o.baseline)}, not a finite number: nothing to compare with"
+        value = _n(o.baseline)
+        return f"baseline {version}'s {o.metric} is {value}, not a finite number: nothing to compare with"
     if o.code in ("regression", "regression_not_significant"):
         assert o.delta is not None and o.tolerance is not None
         text = f"{o.metric} is worse than the baseline by {_n(abs(o.delta))} (allowed {_n(o.tolerance)})"

@@ -301,7 +301,9 @@ def test_no_warnings_on_degenerate_inputs(tmp_path):
 def test_numbers_beyond_float_range_are_infinite_not_a_crash(tmp_path):
     path = tmp_path / "metrics.json"
     path.write_text(
-        '{"a": Infinity, "b": -Infinity, "c": 1e309, "d": %s, "e": -%s, "f": 12}' % ("9" * 5000, "9" * 5000)
+        '{"a": Infinity, "b": -Infinity, "c": 1e309, "d": NINES, "e": -NINES, "f": 12}'.replace(
+            "NINES", "9" * 5000
+        )
     )
     values = load_metrics(path).values
     assert values == {"a": math.inf, "b": -math.inf, "c": math.inf, "d": math.inf, "e": -math.inf, "f": 12.0}
