@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -53,6 +54,18 @@ def test_duplicate_and_unknown_versions(tmp_path):
         reg.promote("2.0.0")
     hint = reg.why_no_baseline()
     assert "none of the 1 registered versions carries 'champion'" in hint
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("3.0.0", "3.0.0+b1"), ("3.0.0+b1", "3.0.0+b2"), ("3.0.0+b1", "3.0.0")]
+)
+def test_build_metadata_has_no_precedence(tmp_path, first, second):
+    reg = FileRegistry("churn", tmp_path / "reg", root=tmp_path)
+    reg.register(_record(first))
+    with pytest.raises(RegistryError, match=f"same precedence as the registered {re.escape(first)}"):
+        reg.register(_record(second))
+    reg.register(_record("3.0.0-rc.1+b1"))  # a prerelease orders before 3.0.0: a new version
+    assert [r.version for r in reg.list_versions()] == ["3.0.0-rc.1+b1", first]
 
 
 def test_a_corrupt_record_names_the_file_and_line(tmp_path):
