@@ -86,7 +86,7 @@ def drift(
     from mlci.config.schema import load_schema
     from mlci.io import DEFAULT_CHUNK_ROWS, open_source
     from mlci.render import render
-    from mlci.report.drift_builder import drift_report, drift_section
+    from mlci.report.drift_builder import drift_report, drift_section, locate_drift_error
 
     options = DriftOptions()
     if config_path is not None:
@@ -120,7 +120,7 @@ def drift(
         )
     except ConfigError as exc:
         if exc.path is None and config_path is not None:
-            raise ConfigError(exc.message, path=config_path, key=exc.key) from None
+            raise locate_drift_error(exc, config_path) from None
         raise
     finally:
         for bar in bars:

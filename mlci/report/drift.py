@@ -104,7 +104,8 @@ class DriftDataset(BaseModel):
 
 
 class DriftSection(BaseModel):
-    status: Literal["passed", "failed"]
+    # skipped: no column could be tested (see ``reason``); drift checked nothing.
+    status: Literal["passed", "failed", "skipped"]
     drifted_share: float = Field(ge=0, le=1)
     dataset_drift: bool
     columns: list[DriftColumn] = Field(default_factory=list)
@@ -114,3 +115,4 @@ class DriftSection(BaseModel):
     reference: DriftDataset | None = None
     current: DriftDataset | None = None
     skipped: list[DriftSkipped] = Field(default_factory=list)
+    reason: str | None = None  # why the section is skipped
