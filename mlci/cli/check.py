@@ -60,10 +60,10 @@ def check(
 
     Exits 0 when everything passed, 1 when a check failed, 2 on bad config or data.
     """
+    from mlci.app.check import run_project
     from mlci.config.project import load_project
     from mlci.io import DEFAULT_CHUNK_ROWS
     from mlci.render import render
-    from mlci.report.project_run import run_project
 
     config = load_project(config_path)
     progress_bars: list[Progress] = []

@@ -10,15 +10,15 @@ import click
 from mlci.cli._common import option
 
 if TYPE_CHECKING:
-    from mlci.publish.comments import CommentMode, CommentResult
-    from mlci.publish.context import GitHubContext
+    from mlci.platforms.github.comments import CommentMode, CommentResult
+    from mlci.platforms.github.context import GitHubContext
 
 __all__ = ["comment", "notify"]
 
 
 def notify(ctx: GitHubContext, level: str, message: str) -> None:
     """A warning or notice: an annotation inside GitHub Actions, a stderr line elsewhere."""
-    from mlci.publish.annotations import escape_data
+    from mlci.platforms.github.annotations import escape_data
 
     if ctx.in_actions:
         click.echo(f"::{level} title=mlci::{escape_data(message)}")
@@ -101,12 +101,12 @@ def comment(
     Exits 0 when published (or skipped for a fork), 2 when something needed is missing,
     3 when GitHub failed after retries.
     """
-    from mlci.publish.annotations import format_annotation, report_annotations
-    from mlci.publish.comments import CommentMode, comment_body
-    from mlci.publish.context import load_context
-    from mlci.publish.limits import SUMMARY_LIMIT
-    from mlci.publish.outputs import write_outputs
-    from mlci.publish.summary import write_step_summary
+    from mlci.platforms.github.annotations import format_annotation, report_annotations
+    from mlci.platforms.github.comments import CommentMode, comment_body
+    from mlci.platforms.github.context import load_context
+    from mlci.platforms.github.limits import SUMMARY_LIMIT
+    from mlci.platforms.github.outputs import write_outputs
+    from mlci.platforms.github.summary import write_step_summary
     from mlci.render import render
     from mlci.render.formats import render_markdown
     from mlci.report import load_report
@@ -151,10 +151,10 @@ def _post(
     gh: GitHubContext, key: str, body: str, mode: CommentMode, *, have_summary: bool
 ) -> CommentResult | None:
     from mlci.errors import UsageError
-    from mlci.publish.comments import is_app_token, upsert_comment
-    from mlci.publish.context import find_pull_request
-    from mlci.publish.fork import read_only_warning
-    from mlci.publish.github import GitHubClient, ReadOnlyError, RetryPolicy
+    from mlci.platforms.github.client import GitHubClient, ReadOnlyError, RetryPolicy
+    from mlci.platforms.github.comments import is_app_token, upsert_comment
+    from mlci.platforms.github.context import find_pull_request
+    from mlci.platforms.github.fork import read_only_warning
 
     if gh.fork:
         notify(gh, "warning", read_only_warning("a pull request from a fork gets a read-only token"))

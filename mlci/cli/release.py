@@ -13,8 +13,8 @@ from mlci.cli._common import config_option, option
 
 if TYPE_CHECKING:
     from mlci.config.project import ProjectConfig
-    from mlci.publish.context import GitHubContext
-    from mlci.publish.github import GitHubClient
+    from mlci.platforms.github.client import GitHubClient
+    from mlci.platforms.github.context import GitHubContext
     from mlci.registry import Registry, VersionRecord
     from mlci.report.model import Report
 
@@ -92,8 +92,8 @@ def release(
     """
     from mlci.config.project import load_project
     from mlci.errors import UsageError
-    from mlci.publish.context import load_context
-    from mlci.publish.github import GitHubClient, RetryPolicy
+    from mlci.platforms.github.client import GitHubClient, RetryPolicy
+    from mlci.platforms.github.context import load_context
     from mlci.report import load_report
 
     report = load_report(report_path)
@@ -126,7 +126,7 @@ def _config_path(given: Path | None, report: Report) -> Path:
 
 def _commit(given: str | None, report: Report, gh: GitHubContext, root: Path) -> str:
     from mlci.errors import UsageError
-    from mlci.publish.local_tag import local_commit
+    from mlci.io.git_tags import local_commit
 
     candidate = given or (report.run.commit if report.run else None) or gh.sha
     if candidate and _SHA_RE.match(candidate.lower()):
@@ -149,10 +149,10 @@ def _run(
     model_file: Path | None,
     templates: Path | None,
 ) -> None:
-    from mlci.publish.approval import approval_problems, needs_pull_request, pull_request_facts
-    from mlci.publish.local_tag import ensure_local_tag, local_commit
-    from mlci.publish.release_plan import resolve_version, version_tag, version_tag_message
-    from mlci.publish.releases import ReleaseRefused, remote_tag_commit
+    from mlci.io.git_tags import ensure_local_tag, local_commit
+    from mlci.platforms.github.approval import approval_problems, needs_pull_request, pull_request_facts
+    from mlci.platforms.github.release_plan import resolve_version, version_tag, version_tag_message
+    from mlci.platforms.github.releases import ReleaseRefused, remote_tag_commit
     from mlci.registry import open_registry
 
     sha = _commit(sha_option, report, gh, project.root)
@@ -223,8 +223,8 @@ def _register(
     import math
     import os
 
+    from mlci.app.gate import collect_candidate_metrics
     from mlci.registry import build_record
-    from mlci.report.gates_builder import collect_candidate_metrics
 
     registered = False
     if record is None:
@@ -271,9 +271,9 @@ def _publish(
     model_file: Path | None,
     templates: Path | None,
 ) -> None:
-    from mlci.publish.local_tag import latest_stage_tag, read_local_tag
-    from mlci.publish.release_plan import release_assets, release_notes
-    from mlci.publish.releases import ReleaseSpec, ensure_tag, publish_release
+    from mlci.io.git_tags import latest_stage_tag, read_local_tag
+    from mlci.platforms.github.release_plan import release_assets, release_notes
+    from mlci.platforms.github.releases import ReleaseSpec, ensure_tag, publish_release
     from mlci.render import render
 
     assert gh.repository is not None
@@ -338,7 +338,7 @@ def _publish(
 
 
 def _outputs(report: Report, version: str, tag: str, url: str) -> None:
-    from mlci.publish.outputs import write_outputs
+    from mlci.platforms.github.outputs import write_outputs
 
     write_outputs({"status": report.status, "version": version, "tag": tag, "release-url": url})
     click.echo(version)

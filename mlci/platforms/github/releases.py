@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mlci.errors import EXIT_CHECK_FAILED, InputError, MlciError
-from mlci.publish.github import GitHubClient, GitHubError
-from mlci.publish.limits import fit_markdown
+from mlci.errors import InputError, ReleaseRefused
+from mlci.platforms.github.client import GitHubClient, GitHubError
+from mlci.platforms.github.limits import fit_markdown
 
 __all__ = [
     "RELEASE_BODY_LIMIT",
@@ -35,12 +35,6 @@ __all__ = [
 ]
 
 RELEASE_BODY_LIMIT = 125_000  # characters GitHub accepts in a release body
-
-
-class ReleaseRefused(MlciError):
-    """The release must not happen as asked (tag on another commit, approval missing)."""
-
-    exit_code = EXIT_CHECK_FAILED
 
 
 @dataclass(frozen=True)
@@ -229,7 +223,7 @@ def ensure_assets(
                 f"GitHub API: could not upload release asset {asset.name} (the name stays taken)",
                 status=422,
                 method="POST",
-                path=upload_url,
+                url_path=upload_url,
             )
 
 

@@ -85,7 +85,7 @@ def run_project(
                     fingerprint=sha256_file(source.path),
                 )
             )
-    from mlci.report.drift_builder import project_drift
+    from mlci.app.drift import project_drift
 
     drift = project_drift(
         config, sources, schemas, config_path=config_path, chunk_rows=chunk_rows, progress=progress
@@ -93,7 +93,7 @@ def run_project(
     model = ModelInfo(name=config.model.name) if config.model is not None else None
     gates = None
     if config.gates:
-        from mlci.report.gates_builder import run_gates
+        from mlci.app.gate import run_gates
 
         run = run_gates(config, config_path=config_path)
         model, gates = run.model, run.section

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from mlci.checks.metrics import default_direction
 from mlci.errors import UsageError
-from mlci.publish.releases import Asset, ReleaseRefused
+from mlci.platforms.github.releases import Asset, ReleaseRefused
 from mlci.registry import Registry, VersionRecord, next_version, parse_semver
 from mlci.render.templates import render_template
 from mlci.report.model import Report

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlci.config.release import ApprovalConfig
-from mlci.publish.github import GitHubClient
+from mlci.platforms.github.client import GitHubClient
 from mlci.report.model import Report
 
 __all__ = ["PullRequestFacts", "approval_problems", "pull_request_facts"]

@@ -15,8 +15,8 @@ from enum import Enum
 from typing import Any
 
 from mlci.errors import UsageError
-from mlci.publish.github import GitHubClient
-from mlci.publish.limits import COMMENT_LIMIT, fit_markdown
+from mlci.platforms.github.client import GitHubClient
+from mlci.platforms.github.limits import COMMENT_LIMIT, fit_markdown
 
 __all__ = [
     "is_app_token",
