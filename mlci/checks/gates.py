@@ -7,9 +7,10 @@ per gate rule out, each with a status and a stable reason code:
 code                        status    meaning
 ==========================  ========  ===================================================
 ``ok``                      passed    the rule holds
-``regression_not_significant`` passed worse than tolerated, but within the noise (alpha)
+``regression_not_significant`` passed worse than tolerated, but not shown to be (alpha)
 ``threshold``               failed    the candidate is on the wrong side of the bound
-``regression``              failed    worse than tolerated (significantly, when tested)
+``regression``              failed    worse than tolerated (when tested: the interval's worse
+                                      end lies beyond the tolerance, p <= alpha)
 ``missing_candidate``       failed    the candidate has no value for the metric
 ``unavailable``             failed    the metric cannot be computed from the predictions
 ``nan_candidate``           failed    the candidate's value is NaN
@@ -185,10 +186,13 @@ def _evaluate(
         else:
             significance = result.test(direction=direction, tolerance=tolerance, alpha=gate.alpha)
     measured = replace(proto, delta=delta, tolerance=tolerance, significance=significance, detail=detail)
+    if significance is not None:
+        # Tested: the interval decides, so the verdict always matches the interval shown.
+        if significance.significant:
+            return replace(measured, status="failed", code="regression")
+        return replace(measured, status="passed", code="ok" if within else "regression_not_significant")
     if within:
         return replace(measured, status="passed", code="ok")
-    if significance is not None and not significance.significant:
-        return replace(measured, status="passed", code="regression_not_significant")
     return replace(measured, status="failed", code="regression")
 
 

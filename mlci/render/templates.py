@@ -10,6 +10,7 @@ import jinja2
 
 from mlci.errors import UsageError
 from mlci.render import escape
+from mlci.render.pvalues import format_p_value
 
 __all__ = ["template_dirs", "environment", "render_template"]
 
@@ -69,7 +70,13 @@ def environment(override: str | Path | None = None, *, html: bool = False) -> ji
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=_number, plural=_plural, xml=_xml
+        md=escape.md,
+        md_code=escape.md_code,
+        plain=escape.plain,
+        num=_number,
+        plural=_plural,
+        xml=_xml,
+        pvalue=format_p_value,
     )
     return env
 
