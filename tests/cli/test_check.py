@@ -117,3 +117,6 @@ def test_drift_with_no_shared_column_is_a_skipped_section(mlci, tmp_path: Path) 
     drift = load_report(out).drift
     assert drift is not None and drift.status == "skipped"
     assert drift.reason == "the reference and the current data share no column"
+    md = mlci("report", out, "--format", "md")
+    assert "drift not tested" in md.stdout and "columns drifted" not in md.stdout
+    assert "**Drift not tested:** the reference and the current data share no column." in md.stdout
