@@ -182,7 +182,7 @@ def test_drift_that_tests_nothing_is_skipped_never_passed(mlci, tmp_path: Path) 
     assert drift["status"] == "skipped" and drift["columns"] == []
     assert drift["reason"] == "the reference and the current data share no column"
     md = mlci("drift", ref, other, "--format", "md")
-    assert "⏭️ Data drift" in md.stdout
+    assert "### ⏭️ Data drift: not tested" in md.stdout
     assert "**Drift not tested:** the reference and the current data share no column." in md.stdout
     text = mlci("drift", ref, other)
     assert "SKIPPED" in text.stdout and "drift not tested: the reference and the current" in text.stdout
