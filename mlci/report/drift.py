@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from mlci.vocab import DriftStatus
+
 __all__ = [
     "DriftSide",
     "DriftHistogram",
@@ -105,7 +107,7 @@ class DriftDataset(BaseModel):
 
 class DriftSection(BaseModel):
     # skipped: no column could be tested (see ``reason``); drift checked nothing.
-    status: Literal["passed", "failed", "skipped"]
+    status: DriftStatus
     drifted_share: float = Field(ge=0, le=1)
     dataset_drift: bool
     columns: list[DriftColumn] = Field(default_factory=list)

@@ -63,7 +63,7 @@ def test_each_rendering_matches_its_golden_file(churn_report: Report, fmt: str, 
 
 
 def test_release_notes_match_their_golden_file(churn_report: Report) -> None:
-    from mlci.platforms.github.release_plan import release_notes
+    from mlci.app.release_plan import release_notes
 
     notes = release_notes(
         churn_report,

@@ -1,27 +1,21 @@
-"""May this commit be released? The report must have passed, and the policy in mlci.yml hold.
+"""The pull request that produced a commit, its labels and approvals (for ``release.approval``).
 
-The policy (``release.approval``) can ask that the gates passed, that the pull request
-which produced the commit has an approving review, and/or carries one of some labels.
-The pull request is found from the commit through the API (``commits/{sha}/pulls``).
+The pull request is found from the commit through the API (``commits/{sha}/pulls``); the
+policy itself is ``mlci.app.approval``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from mlci.config.release import ApprovalConfig
+from mlci.platforms.base import ChangeFacts
 from mlci.platforms.github.client import GitHubClient
-from mlci.report.model import Report
 
-__all__ = ["PullRequestFacts", "approval_problems", "pull_request_facts"]
+__all__ = ["PullRequestFacts", "pull_request_facts"]
 
 
-@dataclass(frozen=True)
-class PullRequestFacts:
-    number: int
-    labels: tuple[str, ...] = ()
-    approved_by: tuple[str, ...] = field(default=())
+# The GitHub name for the platform-neutral facts about the change that made a commit.
+PullRequestFacts = ChangeFacts
 
 
 def _producing_pull(pulls: list[dict[str, Any]], sha: str) -> dict[str, Any] | None:
@@ -53,35 +47,3 @@ def pull_request_facts(client: GitHubClient, repo: str, sha: str) -> PullRequest
     labels = tuple(str(label.get("name")) for label in pull.get("labels") or [] if isinstance(label, dict))
     approved = tuple(sorted(login for login, state in latest.items() if state == "APPROVED"))
     return PullRequestFacts(number, labels, approved)
-
-
-def needs_pull_request(policy: ApprovalConfig) -> bool:
-    return policy.review or bool(policy.labels)
-
-
-def approval_problems(
-    report: Report, policy: ApprovalConfig, facts: PullRequestFacts | None, *, sha: str
-) -> list[str]:
-    """Why the release is refused; empty when it may go ahead."""
-    problems = []
-    if report.status != "passed":
-        problems.append("the report did not pass")
-    if policy.gates_passed:
-        if report.gates is None:
-            problems.append(
-                "the report has no gates (run `mlci check` with gates, or set "
-                "release.approval.gates_passed: false)"
-            )
-        elif report.gates.status == "failed":
-            failed = [g.metric for g in report.gates.results if g.status == "failed"]
-            problems.append("gates failed: " + ", ".join(failed or ["(unknown)"]))
-    if needs_pull_request(policy):
-        if facts is None:
-            problems.append(f"no pull request produced commit {sha[:12]}, so nobody approved it")
-        else:
-            if policy.review and not facts.approved_by:
-                problems.append(f"pull request #{facts.number} has no approving review")
-            if policy.labels and not set(policy.labels) & set(facts.labels):
-                wanted = ", ".join(policy.labels)
-                problems.append(f"pull request #{facts.number} has none of the labels: {wanted}")
-    return problems
