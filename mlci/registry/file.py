@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from mlci.registry.base import DEFAULT_ALIAS, Registry, sort_versions
 from mlci.registry.errors import RegistryError
-from mlci.registry.record import ArtifactRef, VersionRecord
+from mlci.registry.record import ArtifactRef, VersionRecord, json_int
 from mlci.registry.semver import SemVer, parse_semver
 
 __all__ = ["FileRegistry", "atomic_write", "file_lock"]
@@ -131,7 +131,7 @@ class FileRegistry(Registry):
 
     def _read_json(self, path: Path) -> object:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"), parse_int=json_int)
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:

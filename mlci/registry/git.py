@@ -44,7 +44,7 @@ from mlci.registry.gto import (
     version_tag_message,
 )
 from mlci.registry.gto import MESSAGE_VERSION as _MESSAGE_VERSION
-from mlci.registry.record import VersionRecord
+from mlci.registry.record import VersionRecord, json_int
 from mlci.registry.semver import SemVer, is_semver, parse_semver
 
 __all__ = ["GitRegistry", "GTO_NAME"]
@@ -413,7 +413,7 @@ def _json_in(message: str) -> dict[str, object] | None:
     if start == 0 and not message.startswith("{"):
         return None
     try:
-        data, _ = json.JSONDecoder().raw_decode(message, start)
+        data, _ = json.JSONDecoder(parse_int=json_int).raw_decode(message, start)
     except json.JSONDecodeError:
         return None
     return data if isinstance(data, dict) else None

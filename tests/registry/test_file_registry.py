@@ -161,3 +161,13 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 def test_model_name_cannot_escape_the_registry(tmp_path):
     with pytest.raises(RegistryError):
         FileRegistry("../x", tmp_path)
+
+
+def test_a_record_with_a_5000_digit_number_is_a_located_error_not_a_crash(tmp_path):
+    reg = FileRegistry("churn", tmp_path / "reg", root=tmp_path)
+    reg.register(_record("1.0.0"))
+    path = tmp_path / "reg/churn/versions/1.0.0.json"
+    path.write_text(path.read_text().replace("0.8", "9" * 5000))
+    with pytest.raises(RegistryError, match="metrics must be finite numbers") as info:
+        reg.get("1.0.0")
+    assert info.value.path == str(path)
