@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from mlci.errors import UsageError
-from mlci.render import escape
+from mlci.render import escape, views
 from mlci.render.pvalues import format_p_value
 
 __all__ = ["template_dirs", "environment", "render_template"]
@@ -32,7 +32,8 @@ def template_dirs(override: str | Path | None = None) -> list[Path]:
     return dirs
 
 
-def _number(value: Any, digits: int = 4) -> str:
+def number(value: Any, digits: int = 4) -> str:
+    """A number as reports show it: 4 significant digits, thousands separators, NaN, —."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -73,10 +74,17 @@ def environment(override: str | Path | None = None, *, html: bool = False) -> ji
         md=escape.md,
         md_code=escape.md_code,
         plain=escape.plain,
-        num=_number,
+        num=number,
         plural=_plural,
         xml=_xml,
         pvalue=format_p_value,
+    )
+    env.filters.update(
+        by_severity=views.by_severity,
+        gate_rule=views.gate_rule,
+        severity_bar=views.severity_bar,
+        sparklines=views.sparklines,
+        distribution_bars=views.distribution_bars,
     )
     return env
 
