@@ -244,6 +244,10 @@ def test_releases_are_created_once_with_links(stub: GitLabStub, http: requests.S
     assert added.status_code == 201 and added.json()["link_type"] == "other"
     listed = http.get(links, headers=FULL, timeout=5).json()
     assert [link["name"] for link in listed] == ["report.html", "metrics.json"]
+    # The stored release has the answer's shape, so tests can read it as GitLab returns it.
+    fetched = http.get(releases + "/churn%40v1.0.0", headers=FULL, timeout=5).json()
+    assert stub.releases[42]["churn@v1.0.0"]["assets"]["links"] == fetched["assets"]["links"] == listed
+    assert fetched["assets"]["count"] == 2
     gone = http.get(releases + "/churn%40v9", headers=FULL, timeout=5)
     assert (gone.status_code, gone.json()) == (404, {"message": "404 Not Found"})
     no_ref = http.post(releases, json={"tag_name": "churn@v2.0.0"}, headers=FULL, timeout=5)
