@@ -121,6 +121,10 @@ def test_note_bodies_are_validated_and_others_notes_are_not_editable(
     assert http.post(url, json={"body": "x" * 1_000_000}, headers=FULL, timeout=5).status_code == 201
     theirs = stub.add_note(42, 7, "human comment", author="alice")
     assert http.put(f"{url}/{theirs['id']}", json={"body": "x"}, headers=FULL, timeout=5).status_code == 403
+    system = stub.add_note(42, 7, "added 1 commit", author="alice", system=True)
+    assert http.delete(f"{url}/{system['id']}", headers=FULL, timeout=5).status_code == 403
+    mine = stub.add_note(42, 7, "an earlier run", author=BOT["username"])
+    assert http.put(f"{url}/{mine['id']}", json={"body": "v2"}, headers=FULL, timeout=5).status_code == 200
     form = http.post(url, data={"body": "from a form"}, headers=FULL, timeout=5)
     assert form.status_code == 201 and form.json()["body"] == "from a form"
 
