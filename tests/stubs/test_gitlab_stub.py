@@ -302,7 +302,8 @@ def test_uploads_keep_the_bytes(stub: GitLabStub, http: requests.Session) -> Non
 def test_faults_5xx_rate_limit_and_slow_answers(stub: GitLabStub, http: requests.Session) -> None:
     url = api(stub, "/projects/42/merge_requests/7/notes")
     stub.fail(502, 1, method="POST", path=r"/notes$")
-    assert http.post(url, json={"body": "x"}, headers=FULL, timeout=5).status_code == 502
+    failed = http.post(url, json={"body": "x"}, headers=FULL, timeout=5)
+    assert (failed.status_code, failed.json()) == (502, {"message": "502 Bad Gateway"})
     assert stub.mr_notes(42, 7) == []  # the failed request did nothing
     stub.rate_limit(retry_after=3)
     limited = http.get(url, headers=FULL, timeout=5)
