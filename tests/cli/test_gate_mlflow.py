@@ -210,3 +210,14 @@ def test_a_nan_metric_in_the_run_fails_its_gate_visibly(mlci, mlflow_server, tmp
     assert run.exit_code == 1, run.stderr
     reasons = {g["reason"] for g in report(run.stdout)["gates"]["results"]}
     assert reasons == {"the candidate's roc_auc is NaN"}
+
+
+def test_a_champion_whose_run_is_gone_is_exit_2(mlci, mlflow_server, tmp_path) -> None:
+    model = mlflow_server.model_name()
+    mlflow_server.register(model, "f" * 32, alias="champion")  # MLflow accepts a run it does not have
+    candidate = mlflow_server.log_run({"roc_auc": 0.85})
+    config = project(tmp_path, mlflow_server.url, model)
+    run = mlci("gate", "-c", config, "--metrics", f"runs:/{candidate}")
+    assert run.exit_code == 2
+    (line,) = run.stderr.strip().splitlines()
+    assert f"MLflow model '{model}' version 1 ('champion') was registered from run {'f' * 32}" in line
