@@ -115,6 +115,7 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="mlci-bench-mlflow-"))
     proc, url = start_server(root)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLCI_", "MLFLOW_", "GITHUB_"))}
+    env["MLCI_DATA_ROOTS"] = str(root)  # the projects' files sit beside them, under root
     try:
         client = MlflowClient(tracking_uri=url, registry_uri=url)
         exp = client.create_experiment("bench")
