@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mlci.errors import EXIT_CHECK_FAILED, EXIT_OK, UsageError
+from mlci.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, UsageError
 
 __all__ = [
     "option",
@@ -97,6 +97,11 @@ def write_output(text: str, output: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
+        if output.exists() and not output.is_file():
+            # /dev/null, a pipe, /dev/stdout: write through it, never replace it.
+            with output.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(f".{output.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -112,6 +117,8 @@ def color_enabled(output: Path | None) -> bool:
 
 
 def status_exit(status: str) -> int:
+    if status == "error":  # an input could not be used
+        return EXIT_BAD_INPUT
     return EXIT_CHECK_FAILED if status == "failed" else EXIT_OK
 
 

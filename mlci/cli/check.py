@@ -58,28 +58,47 @@ def check(
       mlci check -c examples/churn/mlci.yml -o out/mlci-report.json
       mlci report mlci-report.json --format md   # render it again later
 
-    Exits 0 when everything passed, 1 when a check failed, 2 on bad config or data.
+    An input that cannot be used (mlci.yml, a schema, a dataset, the metrics) still gets a
+    report: status "error", an errors list naming each file and line, and every section
+    that could run.
+
+    Exits 0 when everything passed, 1 when a check failed, 2 on bad config or data
+    (3 when a service such as the registry failed).
     """
     from mlci.config.project import load_project
+    from mlci.errors import MlciError
     from mlci.io import DEFAULT_CHUNK_ROWS
     from mlci.render import render
-    from mlci.report.project_run import run_project
+    from mlci.report.errors import errors_exit_code
+    from mlci.report.project_run import error_report, run_project
 
-    config = load_project(config_path)
-    progress_bars: list[Progress] = []
+    try:
+        config = load_project(config_path)
+    except MlciError as exc:
+        # Even an unusable mlci.yml gets a report: the Action posts it, so reviewers see why.
+        report = error_report(exc, config_path=config_path)
+        templates = template_dir
+    else:
+        progress_bars: list[Progress] = []
 
-    def progress(label: str, total: int | None) -> Progress:
+        def progress(label: str, total: int | None) -> Progress:
+            for bar in progress_bars:
+                bar.done()
+            bar = Progress(label, total)
+            progress_bars.append(bar)
+            return bar
+
+        report = run_project(
+            config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress
+        )
         for bar in progress_bars:
             bar.done()
-        bar = Progress(label, total)
-        progress_bars.append(bar)
-        return bar
-
-    report = run_project(config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
-    for bar in progress_bars:
-        bar.done()
+        templates = template_dir or (
+            config.resolve(config.report.templates) if config.report.templates else None
+        )
     write_output(report.to_json(), output)
-    templates = template_dir or (config.resolve(config.report.templates) if config.report.templates else None)
     click.echo(render(report, "text", templates=templates, color=color_enabled(None)), nl=False)
+    for error in report.errors:
+        click.echo(f"error: {error.one_line()}", err=True)
     click.echo(f"report written to {output}", err=True)
-    ctx.exit(status_exit(report.status))
+    ctx.exit(errors_exit_code(report.errors) if report.errors else status_exit(report.status))

@@ -68,7 +68,7 @@ def notify(ctx: GitHubContext, level: str, message: str) -> None:
     "--fail-on-failure",
     env="FAIL_ON_FAILURE",
     is_flag=True,
-    help="Exit 1 when the report failed (after publishing it).",
+    help="Exit 1 when the report failed or has errors (after publishing it).",
 )
 @click.pass_context
 def comment(
@@ -120,7 +120,7 @@ def comment(
     body = comment_body(markdown, key)
     if dry_run:
         click.echo(body, nl=not body.endswith("\n"))
-        click_ctx.exit(1 if fail_on_failure and report.status == "failed" else 0)
+        click_ctx.exit(1 if fail_on_failure and report.status in ("failed", "error") else 0)
 
     # The job summary holds 1 MiB: there the report keeps the detail a comment must shed.
     summary = write_step_summary(render_markdown(report, templates, limit=SUMMARY_LIMIT - 64_000))
@@ -144,7 +144,7 @@ def comment(
         click.echo(f"mlci: {result.action} comment {result.url}", err=True)
         if result.deleted:
             click.echo(f"mlci: deleted {result.deleted} older or duplicate comment(s)", err=True)
-    click_ctx.exit(1 if fail_on_failure and report.status == "failed" else 0)
+    click_ctx.exit(1 if fail_on_failure and report.status in ("failed", "error") else 0)
 
 
 def _post(

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from mlci.errors import UsageError
-from mlci.render import escape
+from mlci.render import escape, views
 
 __all__ = ["template_dirs", "environment", "render_template"]
 
@@ -71,6 +71,7 @@ def environment(override: str | Path | None = None, *, html: bool = False) -> ji
     env.filters.update(
         md=escape.md, md_code=escape.md_code, plain=escape.plain, num=_number, plural=_plural, xml=_xml
     )
+    env.globals.update(validation_cases=views.validation_cases, summary_parts=views.summary_parts)
     return env
 
 
