@@ -149,7 +149,9 @@ def run_project(
     return report.with_status()
 
 
-def _drift_inputs_usable(config: ProjectConfig, sources: dict[str, DataSource], schemas: dict[str, Schema]) -> bool:
+def _drift_inputs_usable(
+    config: ProjectConfig, sources: dict[str, DataSource], schemas: dict[str, Schema]
+) -> bool:
     """Drift runs only when both datasets opened and the reference's schema (kinds) loaded."""
     assert config.drift is not None
     schema_key = config.datasets[config.drift.reference].schema_

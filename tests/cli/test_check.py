@@ -139,9 +139,7 @@ def test_an_unusable_current_batch_still_writes_a_report(
     assert "mlci: error" in run.stdout and message in run.stdout
 
 
-def test_unreadable_metrics_is_an_error_entry_and_the_data_sections_still_run(
-    mlci, tmp_path: Path
-) -> None:
+def test_unreadable_metrics_is_an_error_entry_and_the_data_sections_still_run(mlci, tmp_path: Path) -> None:
     files = dict(BATCH_FILES, **{"cur.csv": "x,y\n1,a\n", "metrics.json": "{acc"})
     config = project(tmp_path, BATCH_PROJECT, files)
     out = tmp_path / "r.json"
@@ -167,4 +165,3 @@ def test_an_invalid_mlci_yml_still_writes_a_report(mlci, tmp_path: Path) -> None
     [error] = report.errors
     assert error.section == "config" and error.line == 2 and "did you mean 'datasets'" in error.message
     assert report.validation is None and report.drift is None and report.gates is None
-

@@ -24,13 +24,15 @@ def test_each_problem_of_a_config_error_is_one_entry() -> None:
 
 
 def test_a_service_failure_means_exit_3() -> None:
-    entries = report_errors(DataError("bad", path="a.csv")) + report_errors(ServiceError("MLflow GET /x: 503"))
+    entries = report_errors(DataError("bad", path="a.csv"))
+    entries += report_errors(ServiceError("MLflow GET /x: 503"))
     assert [e.kind for e in entries] == ["input", "service"]
     assert errors_exit_code(entries) == 3
 
 
 def test_errors_make_the_status_error_and_survive_a_round_trip() -> None:
-    report = Report(errors=report_errors(DataError("file not found", path="cur.csv", key="datasets.cur.path")))
+    missing = DataError("file not found", path="cur.csv", key="datasets.cur.path")
+    report = Report(errors=report_errors(missing))
     report = report.with_status()
     assert report.status == "error"
     again = Report.model_validate_json(report.to_json())
