@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 
 from mlci.checks.predictions import Labels, Predictions, Task
+from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.errors import MetricsError
 
 __all__ = [
@@ -313,12 +314,16 @@ def _parse(text: str, path: Path) -> object:
                 path=path,
                 line=mark.line + 1 if mark else None,
             ) from None
+        except PARSE_LIMIT_ERRORS as exc:
+            raise MetricsError(parse_limit_message(exc, "YAML"), path=path) from None
     if not text.strip():
         raise MetricsError("metrics file is empty", path=path)
     try:
         return json.loads(text)  # accepts NaN/Infinity, which Python json writers emit
     except json.JSONDecodeError as exc:
         raise MetricsError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    except PARSE_LIMIT_ERRORS as exc:
+        raise MetricsError(parse_limit_message(exc), path=path) from None
 
 
 def _flatten(data: dict[object, object], prefix: str, out: MetricsFile) -> None:

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from mlci import __version__
+from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.errors import InputError
 from mlci.report.drift import DriftSection
 from mlci.report.errors import ReportError
@@ -79,6 +80,8 @@ def load_report(path: str | Path) -> Report:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    except PARSE_LIMIT_ERRORS as exc:
+        raise InputError(parse_limit_message(exc), path=path) from None
     if isinstance(data, dict) and data.get("mlci_report_version") not in (None, REPORT_VERSION):
         raise InputError(
             f"report version {data.get('mlci_report_version')!r} is not supported (expected 1)",

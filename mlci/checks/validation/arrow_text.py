@@ -41,7 +41,7 @@ def arrow_strings(series: pd.Series) -> Any | None:
         return None
     try:
         array = pa.array(series.array, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return None  # not all text (typed files): the caller takes the pandas path
     if not isinstance(array, pa.ChunkedArray):
         array = pa.chunked_array([array])
