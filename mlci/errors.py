@@ -9,6 +9,7 @@ means mlci could not do its job, and each maps to one exit code and one printed 
     │   ├── ConfigError        mlci.yml / schema.yml invalid
     │   ├── DataError          dataset unreadable or malformed
     │   └── MetricsError       metrics / predictions unreadable
+    ├── ReleaseRefused         a release must not happen as asked (exit 1)
     └── ServiceError           GitHub or a registry failed after retries (exit 3)
 """
 
@@ -27,6 +28,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "MetricsError",
+    "ReleaseRefused",
     "ServiceError",
 ]
 
@@ -101,3 +103,9 @@ class ServiceError(MlciError):
     """An external service (GitHub, a registry server) failed after retries."""
 
     exit_code = EXIT_SERVICE
+
+
+class ReleaseRefused(MlciError):
+    """The release must not happen as asked (tag on another commit, approval missing)."""
+
+    exit_code = EXIT_CHECK_FAILED

@@ -185,7 +185,7 @@ def worker_mlci_files(ref_path: str, cur_path: str) -> dict[str, Any]:
 
     from mlci.checks.drift import detect_drift_sources
     from mlci.io import open_source
-    from mlci.report.drift_builder import drift_report, drift_section
+    from mlci.app.drift import drift_report, drift_section
 
     with Meter() as meter:
         outcome = detect_drift_sources(open_source(ref_path), open_source(cur_path))

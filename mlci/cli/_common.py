@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -89,6 +90,44 @@ def output_option() -> Callable[[F], F]:
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Write the output to FILE instead of standard output.",
+    )
+
+
+def template_dir_option(
+    help: str = "A folder whose templates override the built-in ones.",
+) -> Callable[[F], F]:
+    """``--template-dir`` (``MLCI_TEMPLATE_DIR``); ``--templates`` (``MLCI_TEMPLATES``) is its
+    hidden older spelling, still accepted."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def merged(*args: Any, templates_alias: Path | None = None, **kwargs: Any) -> Any:
+            kwargs["template_dir"] = kwargs.get("template_dir") or templates_alias
+            return func(*args, **kwargs)
+
+        path = click.Path(file_okay=False, path_type=Path)
+        visible = option(
+            "--template-dir", "template_dir", env="TEMPLATE_DIR", type=path, default=None, help=help
+        )
+        hidden = option(
+            "--templates", "templates_alias", env="TEMPLATES", type=path, default=None, hidden=True
+        )
+        return visible(hidden(merged))  # type: ignore[return-value]
+
+    return decorate
+
+
+def platform_option() -> Callable[[F], F]:
+    from mlci.platforms.detect import PLATFORM_CHOICES
+
+    return option(
+        "--platform",
+        "platform_name",
+        env="PLATFORM",
+        type=click.Choice(PLATFORM_CHOICES, case_sensitive=False),
+        default="auto",
+        show_default=True,
+        help="Where to publish: github, or local (nothing posted; tags in the local repository).",
     )
 
 

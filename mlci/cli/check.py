@@ -65,12 +65,12 @@ def check(
     Exits 0 when everything passed, 1 when a check failed, 2 on bad config or data
     (3 when a service such as the registry failed).
     """
+    from mlci.app.check import error_report, run_project
     from mlci.config.project import load_project
     from mlci.errors import MlciError
     from mlci.io import DEFAULT_CHUNK_ROWS
     from mlci.render import render
     from mlci.report.errors import errors_exit_code
-    from mlci.report.project_run import error_report, run_project
 
     try:
         config = load_project(config_path)

@@ -82,11 +82,11 @@ def drift(
     Exits 0 unless --fail-on-drift is set and the dataset drifts (then 1); 2 when a
     file, the schema or the config cannot be used.
     """
+    from mlci.app.drift import drift_report, drift_section
     from mlci.checks.drift import DriftOptions, detect_drift_sources
     from mlci.config.schema import load_schema
     from mlci.io import DEFAULT_CHUNK_ROWS, open_source
     from mlci.render import render
-    from mlci.report.drift_builder import drift_report, drift_section
 
     options = DriftOptions()
     if config_path is not None:

@@ -72,9 +72,9 @@ def gate(
     Exits 0 when every gate passed (or was skipped, e.g. no baseline yet), 1 when a gate
     failed, 2 on bad config, metrics or predictions.
     """
+    from mlci.app.gate import gates_report
     from mlci.config import load_project
     from mlci.render import render
-    from mlci.report.gates_builder import gates_report
 
     config = load_project(config_path)
     report = gates_report(

@@ -185,9 +185,9 @@ def register(
     """
     import math
 
+    from mlci.app.gate import collect_candidate_metrics
     from mlci.errors import UsageError
     from mlci.registry import build_record, parse_semver
-    from mlci.report.gates_builder import collect_candidate_metrics
 
     try:
         parse_semver(version)

@@ -1,8 +1,12 @@
-"""Layer 2: read datasets (whole or in chunks) and fingerprint files."""
+"""Layer 2: read datasets (whole or in chunks), fingerprint files, run git, talk HTTP.
 
-from mlci.io.fingerprint import sha256_file
-from mlci.io.formats import DataFormat, detect_format
-from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource, open_source, read_frame
+Submodules are imported on first use: ``mlci.io.http`` must not pull in pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
@@ -13,3 +17,20 @@ __all__ = [
     "read_frame",
     "sha256_file",
 ]
+
+_HOMES = {
+    "sha256_file": "mlci.io.fingerprint",
+    "DataFormat": "mlci.io.formats",
+    "detect_format": "mlci.io.formats",
+    "DEFAULT_CHUNK_ROWS": "mlci.io.readers",
+    "DataSource": "mlci.io.readers",
+    "open_source": "mlci.io.readers",
+    "read_frame": "mlci.io.readers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'mlci.io' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

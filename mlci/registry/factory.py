@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +46,9 @@ def open_registry(config: ProjectConfig) -> Registry:
 
 def current_commit(root: Path) -> str | None:
     """HEAD of the git repository holding ``root``, or None outside one."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout.strip() or None if proc.returncode == 0 else None
+    from mlci.io.git import commit_of
+
+    return commit_of(root, timeout=30)
 
 
 def build_record(

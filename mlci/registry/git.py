@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -26,20 +24,24 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from mlci.io.git import git_bytes, run_git
 from mlci.registry.base import DEFAULT_ALIAS, Registry, sort_versions
 from mlci.registry.errors import RegistryError, RegistryRemoteError
+from mlci.registry.gto import (
+    GTO_NAME,
+    OTHER_TAG,
+    STAGE_TAG,
+    VERSION_TAG,
+    stage_tag,
+    version_tag,
+    version_tag_message,
+)
+from mlci.registry.gto import MESSAGE_VERSION as _MESSAGE_VERSION
 from mlci.registry.record import VersionRecord
 from mlci.registry.semver import SemVer, is_semver, parse_semver
 
 __all__ = ["GitRegistry", "GTO_NAME"]
 
-# GTO's artifact and stage names: lowercase letters, digits, '-' and '/'.
-GTO_NAME = re.compile(r"^[a-z0-9]([a-z0-9-/]*[a-z0-9])?$")
-_SEMVER = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
-_VERSION_TAG = re.compile(rf"^@v(?P<version>{_SEMVER})(?P<cancel>!)?(?:#(?P<n>\d+))?$")
-_STAGE_TAG = re.compile(r"^#(?P<stage>[a-z0-9](?:[a-z0-9-/]*[a-z0-9])?)(?P<cancel>!)?(?:#(?P<n>\d+))?$")
-_OTHER_TAG = re.compile(r"^@(?:deprecated|created)(?:#(?P<n>\d+))?$")
-_MESSAGE_VERSION = re.compile(rf"version '?v?(?P<version>{_SEMVER})'?")
 _FIELDS = ("name", "type", "commit", "date", "tagger", "message")
 _FORMAT = (
     "%00".join(
@@ -102,28 +104,9 @@ class GitRegistry(Registry):
     # --- git -------------------------------------------------------------------------------
 
     def _git(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
-        command = ["git", "-C", str(self.repo), *args]
-        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
-        try:
-            proc = subprocess.run(
-                command,
-                input=stdin,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                timeout=self.timeout,
-                env=full_env,
-            )
-        except FileNotFoundError:
-            raise RegistryError("git is not installed (the git registry needs it)") from None
-        except subprocess.TimeoutExpired:
-            raise RegistryError(f"git {args[0]} timed out after {self.timeout:g}s", path=self.repo) from None
-        if proc.returncode != 0:
-            detail = (proc.stderr or proc.stdout).strip().splitlines()
-            message = detail[-1] if detail else f"exit status {proc.returncode}"
-            raise RegistryError(f"git {args[0]} failed: {message}", path=self.repo)
-        return proc.stdout
+        return run_git(
+            self.repo, *args, stdin=stdin, env=env, timeout=self.timeout, error=RegistryError
+        ).stdout
 
     def _check_repo(self) -> None:
         if self._checked:
@@ -239,13 +222,14 @@ class GitRegistry(Registry):
         cache = self.repo / ".mlci" / "cache" / self.model / record.version / Path(ref.path).name
         if not cache.is_file():
             try:
-                content = subprocess.run(
-                    ["git", "-C", str(self.repo), "show", f"{record.commit}:./{ref.path}"],
-                    capture_output=True,
+                content = git_bytes(
+                    self.repo,
+                    "show",
+                    f"{record.commit}:./{ref.path}",
                     timeout=self.timeout,
-                    check=True,
-                ).stdout
-            except (subprocess.SubprocessError, OSError):
+                    error=RegistryError,
+                )
+            except RegistryError:
                 return None
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(content)
@@ -326,9 +310,7 @@ class GitRegistry(Registry):
                     "commit: commit first, or promote the existing version"
                 )
         record = record.model_copy(update={"commit": commit})
-        name = f"{self.model}@v{record.version}"
-        subject = f"Registering artifact {self.model} version v{record.version}"
-        self._tag(name, commit, f"{subject}\n\n{record.model_dump_json(indent=2)}\n")
+        self._tag(version_tag(self.model, record.version), commit, version_tag_message(record))
         for alias in dict.fromkeys(aliases):
             self.promote(record.version, alias)
         return record
@@ -343,7 +325,7 @@ class GitRegistry(Registry):
         assert record.commit is not None
         for _ in range(5):
             counter = 1 + max((t.counter or 0 for t in self._tags()), default=0)
-            name = f"{self.model}#{stage}#{counter}"
+            name = stage_tag(self.model, stage, counter)
             message = (  # GTO's own wording
                 f"Assigning stage {stage} to artifact {self.model} version v{record.version}\n"
             )
@@ -362,7 +344,7 @@ def _parse_name(model: str, name: str, commit: str, date: int, tagger: str, mess
         return None
     rest = name[len(model) :]
     tag = _Tag(name, "other", commit, date, tagger, message, None)
-    match = _VERSION_TAG.match(rest)
+    match = VERSION_TAG.match(rest)
     if match and is_semver(match["version"]):
         return replace(
             tag,
@@ -370,7 +352,7 @@ def _parse_name(model: str, name: str, commit: str, date: int, tagger: str, mess
             counter=int(match["n"]) if match["n"] else None,
             version=str(parse_semver(match["version"])),
         )
-    match = _STAGE_TAG.match(rest)
+    match = STAGE_TAG.match(rest)
     if match:
         return replace(
             tag,
@@ -378,7 +360,7 @@ def _parse_name(model: str, name: str, commit: str, date: int, tagger: str, mess
             counter=int(match["n"]) if match["n"] else None,
             stage=match["stage"],
         )
-    match = _OTHER_TAG.match(rest)
+    match = OTHER_TAG.match(rest)
     if match:
         return replace(tag, counter=int(match["n"]) if match["n"] else None)
     return None

@@ -7,9 +7,10 @@ the gate table and the list of failing checks survive every level.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
+
+from mlci.render.markdown_cut import cut_markdown
 
 __all__ = ["MAX_MARKDOWN", "LEVELS", "fit_markdown"]
 
@@ -26,8 +27,8 @@ LEVELS: list[dict[str, Any]] = [
 ]
 
 _NOTE = (
-    "\n\n> [!NOTE]\n> This report was cut to fit GitHub's comment size limit. "
-    "The full report is in the job summary and the `mlci-report.json` artifact.\n"
+    "> [!NOTE]\n> This report was cut to fit GitHub's comment size limit. "
+    "The full report is in the job summary and the `mlci-report.json` artifact."
 )
 
 
@@ -37,15 +38,4 @@ def fit_markdown(render: Callable[[dict[str, Any]], str], limit: int = MAX_MARKD
         text = render({**detail, "limited": detail["level"] > 0})
         if len(text) <= limit:
             return text
-    return _hard_cut(text, limit - len(_NOTE)) + _NOTE
-
-
-def _hard_cut(text: str, limit: int) -> str:
-    """Cut at a line boundary and close whatever ``<details>`` the cut left open."""
-    cut = text[:limit]
-    cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
-    opened = len(re.findall(r"<details[ >]", cut)) - cut.count("</details>")
-    # A cut inside a fenced block would swallow the rest: close it.
-    if cut.count("```") % 2:
-        cut += "\n```"
-    return cut + "\n" + "\n</details>" * max(opened, 0)
+    return cut_markdown(text, limit, note=_NOTE, measure=len)

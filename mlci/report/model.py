@@ -21,12 +21,13 @@ from mlci.report.errors import ReportError
 from mlci.report.gates import GatesSection
 from mlci.report.provenance import RunInfo
 from mlci.report.validation import DatasetValidation
+from mlci.vocab import ReportStatus
 
 __all__ = ["REPORT_VERSION", "ModelInfo", "Report", "load_report", "overall_status"]
 
-REPORT_VERSION = 1
+REPORT_VERSION: Literal[1] = 1
 # "error": an input could not be used (see ``errors``); the sections it blocked are null.
-Status = Literal["passed", "failed", "error"]
+Status = ReportStatus
 
 
 class ModelInfo(BaseModel):

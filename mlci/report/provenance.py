@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -21,13 +20,9 @@ class RunInfo(BaseModel):
 
 
 def _git_head(cwd: Path) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    from mlci.io.git import commit_of
+
+    return commit_of(cwd, timeout=10)
 
 
 def current_run(cwd: Path | None = None) -> RunInfo:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
 
 from mlci.report import DatasetValidation, GateResult, GatesSection, ModelInfo, Report, Violation
+
+from stubs.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
 
 REPO = "octo/churn"
 HEAD = "c" * 40

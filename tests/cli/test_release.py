@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
 
 from mlci.config import load_project
 from mlci.registry import VersionRecord, open_registry
 from mlci.report import GateResult, GatesSection, ModelInfo, Report
 from mlci.report.provenance import RunInfo
+
+from stubs.github_stub import TOKEN, GitHubStub, actions_env, read_outputs
 
 REPO = "octo/churn"
 Mlci = Callable[..., Any]

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish.github_stub import TOKEN, GitHubStub, read_outputs
 
 from mlci.cli.init import ACTION
+
+from stubs.github_stub import TOKEN, GitHubStub, read_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
 STUBS = Path(__file__).resolve().parent / "stubs"

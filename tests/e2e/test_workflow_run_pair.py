@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mlci.publish.comments import marker
+from mlci.platforms.github.comments import marker
 
 from .conftest import REPO, Project
 

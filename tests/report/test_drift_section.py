@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from markdown_it import MarkdownIt
 
+from mlci.app.drift import drift_report, drift_section
 from mlci.checks.drift import ColumnOptions, DriftOptions, detect_drift
 from mlci.render import render
 from mlci.render.templates import render_template
 from mlci.report import Report, load_report
-from mlci.report.drift_builder import drift_report, drift_section
 
 GOLDEN = Path(__file__).parent / "golden"
 EVIL = "x|y <b>b</b> `t` @octocat [a](https://evil.example) </details>"
@@ -116,10 +116,10 @@ def test_text_section() -> None:
 
 
 def test_project_drift_from_mlci_yml(write) -> None:
+    from mlci.app.drift import project_drift
     from mlci.config import load_project
     from mlci.config.schema import load_schema
     from mlci.io import open_source
-    from mlci.report.drift_builder import project_drift
 
     rows = "".join(f"{i % 7},{i % 50:05d}\n" for i in range(1500))
     write("data/a.csv", "n,zip\n" + rows)

@@ -9,9 +9,9 @@ import pytest
 import requests
 
 from mlci.errors import EXIT_SERVICE, ServiceError, UsageError
-from mlci.publish.github import GitHubClient, GitHubError, ReadOnlyError, RetryPolicy
+from mlci.platforms.github.client import GitHubClient, GitHubError, ReadOnlyError, RetryPolicy
 
-from .github_stub import TOKEN, GitHubStub
+from stubs.github_stub import TOKEN, GitHubStub
 
 FAST = RetryPolicy(timeout=2, backoff=0.01, max_wait=3)
 PULL = "/repos/octo/churn/pulls/1"

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mlci.publish.comments import (
+from mlci.platforms.github.client import GitHubClient, RetryPolicy
+from mlci.platforms.github.comments import (
     CommentMode,
     comment_body,
     is_app_token,
@@ -14,12 +15,11 @@ from mlci.publish.comments import (
     sanitize_key,
     upsert_comment,
 )
-from mlci.publish.github import GitHubClient, RetryPolicy
-from mlci.publish.limits import COMMENT_LIMIT
+from mlci.platforms.github.limits import COMMENT_LIMIT
 from mlci.render import render
 from mlci.report import DatasetValidation, ModelInfo, Report, Violation
 
-from .github_stub import BOT, TOKEN, GitHubStub
+from stubs.github_stub import BOT, TOKEN, GitHubStub
 
 REPO = "octo/churn"
 

@@ -11,15 +11,13 @@ object, then ``refs/tags/...``), the form DVC's GTO reads as a registered versio
 
 from __future__ import annotations
 
-import mimetypes
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mlci.errors import EXIT_CHECK_FAILED, InputError, MlciError
-from mlci.publish.github import GitHubClient, GitHubError
-from mlci.publish.limits import fit_markdown
+from mlci.errors import InputError, ReleaseRefused
+from mlci.platforms.base import Asset, ReleaseOutcome, ReleaseSpec
+from mlci.platforms.github.client import GitHubClient, GitHubError
+from mlci.platforms.github.limits import fit_markdown
 
 __all__ = [
     "RELEASE_BODY_LIMIT",
@@ -35,45 +33,6 @@ __all__ = [
 ]
 
 RELEASE_BODY_LIMIT = 125_000  # characters GitHub accepts in a release body
-
-
-class ReleaseRefused(MlciError):
-    """The release must not happen as asked (tag on another commit, approval missing)."""
-
-    exit_code = EXIT_CHECK_FAILED
-
-
-@dataclass(frozen=True)
-class Asset:
-    path: Path
-    name: str
-
-    @property
-    def content_type(self) -> str:
-        guessed = mimetypes.guess_type(self.name)[0]
-        return guessed or "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class ReleaseSpec:
-    tag: str
-    sha: str  # the commit the version was built from
-    message: str  # the annotated tag's message
-    name: str  # the release title
-    body: str  # release notes (markdown)
-    prerelease: bool = False
-    assets: tuple[Asset, ...] = ()
-    tagger: dict[str, str] | None = None  # {"name", "email", "date"}; None: the token's identity
-
-
-@dataclass
-class ReleaseOutcome:
-    tag_created: bool = False
-    release_created: bool = False
-    release_url: str = ""
-    uploaded: list[str] = field(default_factory=list)
-    already_there: list[str] = field(default_factory=list)
-    differs: list[str] = field(default_factory=list)  # kept the release's copy, size differs
 
 
 def _q(name: str) -> str:
@@ -229,7 +188,7 @@ def ensure_assets(
                 f"GitHub API: could not upload release asset {asset.name} (the name stays taken)",
                 status=422,
                 method="POST",
-                path=upload_url,
+                url_path=upload_url,
             )
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlci.publish.annotations import (
+from mlci.platforms.github.annotations import (
     Annotation,
     escape_data,
     escape_property,
     format_annotation,
     report_annotations,
 )
-from mlci.publish.limits import SUMMARY_LIMIT
-from mlci.publish.outputs import format_output, write_outputs
-from mlci.publish.summary import write_step_summary
+from mlci.platforms.github.limits import SUMMARY_LIMIT
+from mlci.platforms.github.outputs import format_output, write_outputs
+from mlci.platforms.github.summary import write_step_summary
 from mlci.report import DatasetValidation, GateResult, GatesSection, Report, Violation
 
-from .github_stub import read_outputs
+from stubs.github_stub import read_outputs
 
 
 def test_outputs_survive_values_that_look_like_delimiters(tmp_path: Path) -> None:

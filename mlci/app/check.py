@@ -119,7 +119,7 @@ def run_project(
             )
     drift = None
     if config.drift is not None and _drift_inputs_usable(config, sources, schemas):
-        from mlci.report.drift_builder import project_drift
+        from mlci.app.drift import project_drift
 
         try:
             drift = project_drift(
@@ -130,7 +130,7 @@ def run_project(
     model = ModelInfo(name=config.model.name) if config.model is not None else None
     gates = None
     if config.gates:
-        from mlci.report.gates_builder import run_gates
+        from mlci.app.gate import run_gates
 
         try:
             run = run_gates(config, config_path=config_path)

@@ -1,14 +1,16 @@
-"""GitHub's size limits, and cutting markdown to fit them without breaking its structure."""
+"""Cutting markdown to a size limit without breaking its structure: the one cutter.
+
+Whole leading lines are kept, a code fence or ``<details>`` left open by the cut is closed,
+and a note says the text was cut. Platforms measure differently (GitHub comments in
+UTF-16 code units, job summaries in UTF-8 bytes), so the measure is a parameter.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
-__all__ = ["COMMENT_LIMIT", "SUMMARY_LIMIT", "fit_markdown", "utf8_size", "utf16_size"]
-
-COMMENT_LIMIT = 65_536  # characters in an issue comment body (more is a 422)
-SUMMARY_LIMIT = 1024 * 1024  # bytes of job summary per step (more fails the upload)
+__all__ = ["cut_markdown", "utf8_size", "utf16_size"]
 
 _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
 _DETAILS_OPEN_RE = re.compile(r"<details\b", re.IGNORECASE)
@@ -44,7 +46,7 @@ class _Openings:
         return closing + "\n</details>\n" * max(self.details, 0)
 
 
-def fit_markdown(text: str, limit: int, *, note: str, measure: Callable[[str], int] = utf16_size) -> str:
+def cut_markdown(text: str, limit: int, *, note: str, measure: Callable[[str], int] = utf16_size) -> str:
     """``text`` if it fits in ``limit``; else whole leading lines, closed blocks and ``note``."""
     if measure(text) <= limit:
         return text

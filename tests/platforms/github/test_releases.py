@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from mlci.app.approval import approval_problems
 from mlci.config.release import ApprovalConfig
 from mlci.errors import EXIT_CHECK_FAILED, ServiceError
-from mlci.publish.approval import approval_problems, pull_request_facts
-from mlci.publish.github import GitHubClient, ReadOnlyError, RetryPolicy
-from mlci.publish.releases import Asset, ReleaseRefused, ReleaseSpec, publish_release
+from mlci.platforms.github.approval import pull_request_facts
+from mlci.platforms.github.client import GitHubClient, ReadOnlyError, RetryPolicy
+from mlci.platforms.github.releases import Asset, ReleaseRefused, ReleaseSpec, publish_release
 from mlci.report import GateResult, GatesSection, Report
 
-from .github_stub import TOKEN, GitHubStub
+from stubs.github_stub import TOKEN, GitHubStub
 
 REPO = "octo/churn"
 SHA = "1" * 40

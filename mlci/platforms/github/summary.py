@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from mlci.errors import UsageError
-from mlci.publish.limits import SUMMARY_LIMIT, fit_markdown, utf8_size
+from mlci.platforms.github.limits import SUMMARY_LIMIT, fit_markdown, utf8_size
 
 __all__ = ["write_step_summary"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mlci.errors import InputError, UsageError
-from mlci.publish.github import GitHubClient
+from mlci.platforms.github.client import GitHubClient
 
 __all__ = ["GitHubContext", "load_context", "find_pull_request"]
 

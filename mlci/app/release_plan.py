@@ -1,7 +1,7 @@
 """What ``mlci release`` will do: which version, which tag and message, which notes and assets.
 
-Pure decisions over the report, the registry and mlci.yml; ``releases.py`` and
-``local_tag.py`` carry them out.
+Pure decisions over the report, the registry and mlci.yml; ``app.release`` carries them
+out through a ``Platform``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from mlci.checks.metrics import default_direction
-from mlci.errors import UsageError
-from mlci.publish.releases import Asset, ReleaseRefused
+from mlci.errors import ReleaseRefused, UsageError
+from mlci.platforms.base import Asset
 from mlci.registry import Registry, VersionRecord, next_version, parse_semver
+from mlci.registry.gto import version_tag, version_tag_message
 from mlci.render.templates import render_template
 from mlci.report.model import Report
 
@@ -25,18 +26,6 @@ __all__ = [
     "version_tag",
     "version_tag_message",
 ]
-
-
-def version_tag(model: str, version: str) -> str:
-    """GTO's name for a registered version."""
-    return f"{model}@v{version}"
-
-
-def version_tag_message(record: VersionRecord) -> str:
-    """The message the git registry writes: GTO's subject, then the record as JSON, so a
-    tag made through the API reads back as the same version record."""
-    subject = f"Registering artifact {record.model} version v{record.version}"
-    return f"{subject}\n\n{record.model_dump_json(indent=2)}\n"
 
 
 def gates_improved(report: Report) -> bool:

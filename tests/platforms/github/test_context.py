@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from mlci.errors import InputError, UsageError
-from mlci.publish.context import find_pull_request, load_context
-from mlci.publish.github import GitHubClient, RetryPolicy
+from mlci.platforms.github.client import GitHubClient, RetryPolicy
+from mlci.platforms.github.context import find_pull_request, load_context
 
-from .github_stub import TOKEN, GitHubStub
+from stubs.github_stub import TOKEN, GitHubStub
 
 SHA = "b" * 40
 

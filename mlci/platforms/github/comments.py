@@ -10,13 +10,12 @@ racing are deleted, keeping the oldest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from mlci.errors import UsageError
-from mlci.publish.github import GitHubClient
-from mlci.publish.limits import COMMENT_LIMIT, fit_markdown
+from mlci.platforms.base import CommentMode, CommentResult
+from mlci.platforms.github.client import GitHubClient
+from mlci.platforms.github.limits import COMMENT_LIMIT, fit_markdown
 
 __all__ = [
     "is_app_token",
@@ -29,19 +28,6 @@ __all__ = [
 ]
 
 _KEY_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_.:/@+=-]+")
-
-
-class CommentMode(str, Enum):
-    UPDATE = "update"
-    RECREATE = "recreate"
-
-
-@dataclass(frozen=True)
-class CommentResult:
-    id: int
-    url: str
-    action: str  # created | updated | unchanged | recreated
-    deleted: int = 0  # duplicates (or, when recreating, old copies) removed
 
 
 def sanitize_key(key: str) -> str:

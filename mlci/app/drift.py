@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
-from mlci.checks.drift import (
-    ColumnDrift,
-    DriftOptions,
-    DriftOutcome,
-    SideSummary,
-    detect_drift_sources,
-)
+from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSummary, detect_drift_sources
+from mlci.checks.drift.results import Categories, CategoryCount, Histogram, SkippedColumn
 from mlci.config.project import ProjectConfig
 from mlci.config.schema import Schema
 from mlci.errors import ConfigError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource
 from mlci.report.drift import (
     DriftCategories,
+    DriftCategory,
     DriftColumn,
     DriftDataset,
     DriftHistogram,
@@ -31,8 +26,68 @@ from mlci.report.model import Report
 __all__ = ["drift_section", "drift_report", "project_drift"]
 
 
+# Field by field, not ``**asdict(...)``: a field renamed on either side fails type-checking.
+
+
 def _side(side: SideSummary) -> DriftSide:
-    return DriftSide(**asdict(side), missing_share=round(side.missing_share, 6))
+    return DriftSide(
+        rows=side.rows,
+        tested=side.tested,
+        missing=side.missing,
+        missing_share=round(side.missing_share, 6),
+        invalid=side.invalid,
+        mean=side.mean,
+        std=side.std,
+        min=side.min,
+        q25=side.q25,
+        median=side.median,
+        q75=side.q75,
+        max=side.max,
+    )
+
+
+def _histogram(h: Histogram) -> DriftHistogram:
+    return DriftHistogram(
+        edges=h.edges,
+        reference=h.reference,
+        current=h.current,
+        reference_share=h.reference_share,
+        current_share=h.current_share,
+    )
+
+
+def _category(c: CategoryCount) -> DriftCategory:
+    return DriftCategory(
+        value=c.value,
+        reference=c.reference,
+        current=c.current,
+        reference_share=c.reference_share,
+        current_share=c.current_share,
+    )
+
+
+def _categories(c: Categories) -> DriftCategories:
+    return DriftCategories(
+        count=c.count,
+        top=[_category(x) for x in c.top],
+        other_reference=c.other_reference,
+        other_current=c.other_current,
+        new=[_category(x) for x in c.new],
+        new_count=c.new_count,
+        new_rows=c.new_rows,
+        vanished=[_category(x) for x in c.vanished],
+        vanished_count=c.vanished_count,
+    )
+
+
+def _skipped(s: SkippedColumn) -> DriftSkipped:
+    return DriftSkipped(
+        column=s.column,
+        reason=s.reason,
+        detail=s.detail,
+        reference_missing=s.reference_missing,
+        current_missing=s.current_missing,
+    )
 
 
 def _column(result: ColumnDrift) -> DriftColumn:
@@ -49,8 +104,8 @@ def _column(result: ColumnDrift) -> DriftColumn:
         severity=result.severity,
         reference=_side(result.reference),
         current=_side(result.current),
-        histogram=DriftHistogram(**asdict(result.histogram)) if result.histogram else None,
-        categories=DriftCategories(**asdict(result.categories)) if result.categories else None,
+        histogram=_histogram(result.histogram) if result.histogram else None,
+        categories=_categories(result.categories) if result.categories else None,
     )
 
 
@@ -78,7 +133,7 @@ def drift_section(
             if current_path is not None
             else None
         ),
-        skipped=[DriftSkipped(**asdict(s)) for s in outcome.skipped],
+        skipped=[_skipped(s) for s in outcome.skipped],
     )
 
 

@@ -1,4 +1,8 @@
-"""``mlci release --local``: the same annotated tag, made in the local git repository."""
+"""Annotated tags in the local git repository: make one, read one back, find a stage tag.
+
+``mlci release --local`` makes the version tag here; a release on a platform re-creates a
+tag the git registry made locally as the same object (message and tagger).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlci.errors import UsageError
-from mlci.publish.releases import ReleaseRefused
+from mlci.errors import ReleaseRefused, UsageError
+from mlci.io.git import run_git
 
 __all__ = ["LocalTag", "ensure_local_tag", "local_commit", "read_local_tag", "latest_stage_tag"]
 
-_TIMEOUT = 60
 _TAGGER_RE = re.compile(r"^tagger (?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<tz>[+-]\d{4})$")
 
 
@@ -30,24 +33,7 @@ class LocalTag:
 def _git(
     cwd: Path, *args: str, check: bool = True, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise UsageError("git is not installed (needed for --local)") from None
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"git {args[0]} took longer than {_TIMEOUT}s", path=cwd) from None
-    if check and proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise UsageError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}", path=cwd)
-    return proc
+    return run_git(cwd, *args, check=check, stdin=stdin)
 
 
 def local_commit(cwd: Path, rev: str = "HEAD") -> str | None:
