@@ -60,6 +60,25 @@ def _datasets(data: tuple[Path, ...], root: Path) -> list[_Dataset]:
     return out
 
 
+# What `mlci check` and the file registry write that must not be committed.
+GITIGNORE = ("mlci-report.json", ".mlci/registry/**/.lock")
+
+
+def _ignore(path: Path, entries: tuple[str, ...]) -> list[str]:
+    """Append the entries ``path`` lacks (once each, never twice); return those added."""
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read: {exc}", path=path) from None
+    present = {line.strip().lstrip("/") for line in text.splitlines()}
+    missing = [e for e in entries if e.lstrip("/") not in present]
+    if missing:
+        head = "" if not text or text.endswith("\n") else "\n"
+        block = "# mlci: the report each run writes, and the file registry's lock\n" + "\n".join(missing)
+        _write(path, text + head + ("\n" if text else "") + block + "\n")
+    return missing
+
+
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +110,8 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, force: bool) -
 
     Writes mlci.yml, schema.yml inferred from the first --data file, and a GitHub
     workflow that runs the checks on every pull request and posts the report as a
-    comment. Existing files are never overwritten without --force.
+    comment. Existing files are never overwritten without --force. .gitignore gains
+    mlci-report.json and the registry's lock file (only the lines it lacks).
 
     \b
     Examples:
@@ -139,6 +159,9 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, force: bool) -
     for path, text in files.items():
         _write(path, text)
         click.echo(f"{'overwrote' if path in existing else 'created'} {path}")
+    ignored = _ignore(directory / ".gitignore", GITIGNORE)
+    if ignored:
+        click.echo(f"added {', '.join(ignored)} to {directory / '.gitignore'}")
     click.echo(
         "next: review schema.yml, run `mlci check`, then commit and open a pull request"
         if data
