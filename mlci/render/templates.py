@@ -31,7 +31,8 @@ def template_dirs(override: str | Path | None = None) -> list[Path]:
     return dirs
 
 
-def _number(value: Any, digits: int = 4) -> str:
+def number(value: Any, digits: int = 4) -> str:
+    """A number as reports show it: 4 significant digits, thousands separators, NaN, —."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -69,7 +70,14 @@ def environment(override: str | Path | None = None, *, html: bool = False) -> ji
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=_number, plural=_plural, xml=_xml
+        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=number, plural=_plural, xml=_xml
+    )
+    env.filters.update(
+        by_severity=views.by_severity,
+        gate_rule=views.gate_rule,
+        severity_bar=views.severity_bar,
+        sparklines=views.sparklines,
+        distribution_bars=views.distribution_bars,
     )
     env.globals.update(validation_cases=views.validation_cases, summary_parts=views.summary_parts)
     return env
