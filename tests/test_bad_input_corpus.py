@@ -673,8 +673,63 @@ def _template_cases() -> list[Case]:
     return cases
 
 
+def _batch_cases() -> list[Case]:
+    """Each bad data file as the current batch of ``mlci check``: the report must still appear."""
+    config = (
+        "version: 1\ndatasets:\n  ref: {path: ref.csv, schema: schema.yml}\n"
+        "  cur: {path: CUR, schema: schema.yml}\ndrift: {reference: ref, current: cur}\n"
+    )
+    return [
+        Case(
+            f"batch-{name}",
+            ("check", "-c", "{mlci.yml}", "-o", "{report.json}"),
+            {
+                name: spec,
+                "ref.csv": GOOD_CSV,
+                "schema.yml": GOOD_SCHEMA,
+                "mlci.yml": config.replace("CUR", name),
+            },
+        )
+        for name, spec in DATA.items()
+    ]
+
+
+def _partition_cases() -> list[Case]:
+    """Partitioned datasets (a folder of files) whose parts disagree."""
+
+    def parquet_part(values: list[object]) -> Callable[[Path], None]:
+        return _parquet({"x": values, "y": ["a"] * len(values)})
+
+    parts: dict[str, dict[str, FileSpec]] = {
+        "csv-headers-differ": {"d/a.csv": "x,y\n1,a\n", "d/b.csv": "x,z\n2,b\n"},
+        "csv-and-parquet": {"d/a.csv": "x,y\n1,a\n", "d/b.parquet": parquet_part([2])},
+        "parquet-types-differ": {
+            "d/a.parquet": parquet_part([1, 2]),
+            "d/b.parquet": parquet_part(["p", "q"]),
+        },
+        "one-part-empty": {"d/a.csv": "x,y\n1,a\n", "d/b.csv": ""},
+        "one-part-header-only": {"d/a.csv": "x,y\n1,a\n", "d/b.csv": "x,y\n"},
+        "only-hidden-files": {"d/.a.csv": "x,y\n1,a\n", "d/_SUCCESS": ""},
+    }
+    cases = []
+    for name, files in parts.items():
+        files = {**files, "schema.yml": GOOD_SCHEMA, "ref.csv": GOOD_CSV}
+        cases.append(
+            Case(f"partitions-validate-{name}", ("validate", "{d}", "--schema", "{schema.yml}"), files)
+        )
+        cases.append(Case(f"partitions-drift-{name}", ("drift", "{ref.csv}", "{d}"), files))
+    cases.append(
+        Case(
+            "partitions-glob-matches-nothing",
+            ("validate", "{d}/*.csv", "--schema", "{schema.yml}"),
+            {"schema.yml": GOOD_SCHEMA, "d/": ""},
+        )
+    )
+    return cases
+
+
 CASES = _data_cases() + _schema_cases() + _config_cases() + _metrics_cases() + _predictions_cases()
-CASES += _report_cases() + _template_cases()
+CASES += _report_cases() + _template_cases() + _batch_cases() + _partition_cases()
 
 
 def test_the_corpus_is_big_and_covers_every_kind_of_input() -> None:
@@ -682,7 +737,9 @@ def test_the_corpus_is_big_and_covers_every_kind_of_input() -> None:
     for case in CASES:
         kind = case.id.split("-", 1)[0]
         by_kind[kind] = by_kind.get(kind, 0) + 1
-    assert {"data", "schema", "config", "metrics", "predictions", "report", "template"} <= set(by_kind)
+    assert {"data", "schema", "config", "metrics", "predictions", "report", "template", "batch"} <= set(
+        by_kind
+    )
     assert len({c.id for c in CASES}) == len(CASES) >= 100
 
 
@@ -722,3 +779,7 @@ def test_bad_input_ends_in_a_documented_exit_with_a_located_message(mlci, tmp_pa
         for line in errors:
             # Located: names a file the case gave mlci (by its path in tmp_path).
             assert str(tmp_path) in line, line
+    if case.args[0] == "check" and run.exit_code in (2, 3):
+        # `mlci check` always leaves a report the Action can post.
+        report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+        assert report["status"] == "error" and report["errors"], report

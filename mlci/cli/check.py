@@ -70,7 +70,7 @@ def check(
     from mlci.errors import MlciError
     from mlci.io import DEFAULT_CHUNK_ROWS
     from mlci.render import render
-    from mlci.report.errors import errors_exit_code
+    from mlci.report.errors import errors_exit_code, report_errors
 
     try:
         config = load_project(config_path)
@@ -86,8 +86,15 @@ def check(
         templates = template_dir or (
             config.resolve(config.report.templates) if config.report.templates else None
         )
+    try:
+        text = render(report, "text", templates=templates, color=color_enabled(None))
+    except MlciError as exc:
+        # A broken template is an input the run could not use: the report says so too.
+        report = report.model_copy(update={"errors": report.errors + report_errors(exc, "report")})
+        report = report.with_status()
+        text = render(report, "text", color=color_enabled(None))
     write_output(report.to_json(), output)
-    click.echo(render(report, "text", templates=templates, color=color_enabled(None)), nl=False)
+    click.echo(text, nl=False)
     for error in report.errors:
         click.echo(f"error: {error.one_line()}", err=True)
     click.echo(f"report written to {output}", err=True)

@@ -16,7 +16,8 @@ from mlci.errors import EXIT_BAD_INPUT, EXIT_SERVICE, MlciError, ServiceError
 __all__ = ["ErrorSection", "ReportError", "errors_exit_code", "report_errors"]
 
 # Which part of the run an error blocked.
-ErrorSection = Literal["config", "datasets", "validation", "drift", "gates"]
+# "report": the report could not be rendered with the configured templates.
+ErrorSection = Literal["config", "datasets", "validation", "drift", "gates", "report"]
 
 
 class ReportError(BaseModel):

@@ -165,3 +165,29 @@ def test_an_invalid_mlci_yml_still_writes_a_report(mlci, tmp_path: Path) -> None
     [error] = report.errors
     assert error.section == "config" and error.line == 2 and "did you mean 'datasets'" in error.message
     assert report.validation is None and report.drift is None and report.gates is None
+
+
+@pytest.mark.parametrize(
+    ("templates", "fragment"),
+    [(None, "template directory not found"), ("{{ report.nope }}", "has no attribute 'nope'")],
+    ids=["missing-folder", "broken-template"],
+)
+def test_templates_that_cannot_render_are_an_error_in_the_report(
+    mlci, tmp_path: Path, templates: str | None, fragment: str
+) -> None:
+    files = dict(GOOD)
+    if templates is not None:
+        files["tpl/report.txt.j2"] = templates
+    config = project(
+        tmp_path,
+        "version: 1\nreport: {templates: tpl}\ndatasets:\n  a: {path: data/a.csv, schema: schema.yml}\n",
+        files,
+    )
+    out = tmp_path / "r.json"
+    run = mlci("check", "-c", config, "-o", out)
+    assert run.exit_code == 2
+    report = load_report(out)
+    assert report.status == "error" and report.validation is not None  # the checks still ran
+    [error] = report.errors
+    assert error.section == "report" and fragment in error.message
+    assert "PASSED" in run.stdout  # printed with the built-in templates instead
