@@ -17,6 +17,8 @@ __all__ = [
     "DRIFT_KINDS",
     "DRIFT_METHODS",
     "DTYPES",
+    "ERROR_KINDS",
+    "ERROR_SECTIONS",
     "GATE_CODES",
     "RULE_KINDS",
     "GATE_STATUSES",
@@ -30,6 +32,8 @@ __all__ = [
     "DriftKind",
     "DriftMethod",
     "Dtype",
+    "ErrorKind",
+    "ErrorSection",
     "GateCode",
     "RuleKind",
     "GateStatus",
@@ -88,6 +92,12 @@ ReportStatus = Literal["passed", "failed", "error"]
 REPORT_STATUSES: tuple[ReportStatus, ...] = get_args(ReportStatus)
 GateStatus = Literal["passed", "failed", "skipped"]
 GATE_STATUSES: tuple[GateStatus, ...] = get_args(GateStatus)
+# An entry of the report's ``errors``: which step it came from, and whose fault it was
+# ("service": an external service failed, exit 3; "input": a file was unusable, exit 2).
+ErrorSection = Literal["config", "datasets", "validation", "drift", "gates", "report"]
+ERROR_SECTIONS: tuple[ErrorSection, ...] = get_args(ErrorSection)
+ErrorKind = Literal["input", "service"]
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 
 # -- gates (mlci.yml gates:) --------------------------------------------------------------
 

@@ -7,17 +7,12 @@ one-line error the CLI prints, split into its parts so a renderer can link to th
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
 
 from mlci.errors import EXIT_BAD_INPUT, EXIT_SERVICE, MlciError, ServiceError
+from mlci.vocab import ErrorKind, ErrorSection
 
 __all__ = ["ErrorSection", "ReportError", "errors_exit_code", "report_errors"]
-
-# Which part of the run an error blocked.
-# "report": the report could not be rendered with the configured templates.
-ErrorSection = Literal["config", "datasets", "validation", "drift", "gates", "report"]
 
 
 class ReportError(BaseModel):
@@ -26,9 +21,8 @@ class ReportError(BaseModel):
     line: int | None = None
     column: int | None = None
     key: str | None = None
-    section: ErrorSection | None = None
-    # "service": an external service failed (exit 3); "input": a file was unusable (exit 2).
-    kind: Literal["input", "service"] = "input"
+    section: ErrorSection | None = None  # the step it came from ("report": rendering it)
+    kind: ErrorKind = "input"  # "service": exit 3; "input": exit 2
 
     def location(self) -> str:
         """``path:line:column`` with whatever parts are known ("" when none)."""
@@ -49,7 +43,7 @@ class ReportError(BaseModel):
 def report_errors(error: MlciError, section: ErrorSection | None = None) -> list[ReportError]:
     """One entry per problem ``error`` carries (a ``ConfigProblems`` carries several)."""
     problems: list[MlciError] = list(getattr(error, "problems", None) or [error])
-    kind: Literal["input", "service"] = "service" if isinstance(error, ServiceError) else "input"
+    kind: ErrorKind = "service" if isinstance(error, ServiceError) else "input"
     return [
         ReportError(
             message=p.message.replace("\r", " ").replace("\n", " "),
