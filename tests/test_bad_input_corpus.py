@@ -728,8 +728,54 @@ def _partition_cases() -> list[Case]:
     return cases
 
 
+def _init_cases() -> list[Case]:
+    """``mlci init --data`` infers a schema from each bad data file."""
+    return [
+        Case(f"init-{name}", ("init", "{project}", "--data", f"{{{name}}}", "--no-workflow"), {name: spec})
+        for name, spec in DATA.items()
+    ]
+
+
+REGISTRY_FILES: dict[str, tuple[str, FileSpec]] = {
+    "record-invalid-json": ("versions/1.0.0.json", "{"),
+    "record-a-list": ("versions/1.0.0.json", "[]"),
+    "record-no-model": ("versions/1.0.0.json", '{"version": "1.0.0"}'),
+    "record-deep": ("versions/1.0.0.json", _deep_json(100_000)),
+    "record-huge-number": ("versions/1.0.0.json", '{"version": "1.0.0", "x": ' + "9" * 5000 + "}"),
+    "record-text-metric": (
+        "versions/1.0.0.json",
+        '{"model": "m", "version": "1.0.0", "metrics": {"acc": "x"}}',
+    ),
+    "record-bad-version": ("versions/1.0.0.json", '{"model": "m", "version": "one"}'),
+    "record-not-utf8": ("versions/1.0.0.json", b'{"model": "\xff"}'),
+    "aliases-invalid-json": ("aliases.json", "["),
+    "aliases-not-an-object": ("aliases.json", "[1]"),
+    "aliases-number-version": ("aliases.json", '{"champion": 5}'),
+    "aliases-unknown-version": ("aliases.json", '{"champion": "9.9.9"}'),
+}
+
+
+def _registry_cases() -> list[Case]:
+    """The file registry's JSON, edited by hand: read by ``registry list`` and by ``gate``."""
+    config = GATES + "  - {metric: acc, max_regression: 0.01}\n"
+    good_record = '{"model": "m", "version": "1.0.0", "metrics": {"acc": 0.7}}'
+    cases = []
+    for name, (where, spec) in REGISTRY_FILES.items():
+        files: dict[str, FileSpec] = {
+            "mlci.yml": config,
+            "metrics.json": '{"acc": 0.7}',
+            ".mlci/registry/m/versions/1.0.0.json": good_record,
+            ".mlci/registry/m/aliases.json": '{"champion": "1.0.0"}',
+        }
+        files[f".mlci/registry/m/{where}"] = spec
+        cases.append(Case(f"registry-list-{name}", ("registry", "list", "-c", "{mlci.yml}"), files))
+        cases.append(Case(f"registry-gate-{name}", ("gate", "-c", "{mlci.yml}"), files))
+    return cases
+
+
 CASES = _data_cases() + _schema_cases() + _config_cases() + _metrics_cases() + _predictions_cases()
 CASES += _report_cases() + _template_cases() + _batch_cases() + _partition_cases()
+CASES += _init_cases() + _registry_cases()
 
 
 def test_the_corpus_is_big_and_covers_every_kind_of_input() -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.registry.base import DEFAULT_ALIAS, Registry, sort_versions
 from mlci.registry.errors import RegistryError
 from mlci.registry.record import ArtifactRef, VersionRecord
@@ -140,6 +141,8 @@ class FileRegistry(Registry):
             raise RegistryError(
                 f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
             ) from None
+        except PARSE_LIMIT_ERRORS as exc:
+            raise RegistryError(parse_limit_message(exc), path=path) from None
 
     def _load(self, path: Path) -> VersionRecord:
         data = self._read_json(path)
