@@ -5,6 +5,7 @@ set -euo pipefail
 
 apt_packages=(
   git
+  cmark-gfm  # GitHub's markdown engine: the hostile-rendering tests (tests/render) use it
 )
 
 missing=()

@@ -272,7 +272,9 @@ def markdown_verdicts(text: str) -> Counter[Verdict]:
         elif len(cells) == 6 and cells[5].split(" ")[-1] in ("passed", "failed", "skipped"):
             out[("gate", _md_text(cells[0]), cells[5].split(" ")[-1])] += 1
         elif len(cells) == 5 and dataset and cells[0] != "column" and cells[1] != "rows":
-            out[("violation", f"{dataset}/{_md_text(cells[0]).strip('*')}/{cells[1]}", "failed")] += 1
+            out[
+                ("violation", f"{dataset}/{_md_text(cells[0]).strip('*')}/{_md_text(cells[1])}", "failed")
+            ] += 1
     return out
 
 
