@@ -59,7 +59,8 @@ def _type_name(tp: Any) -> str:
         (item,) = typing.get_args(tp)
         return "list of mappings" if _is_model(item) else f"list of {_type_name(item)}s"
     if origin is dict:
-        return "mapping of names to settings"
+        value = typing.get_args(tp)[1]
+        return "mapping of names to " + ("settings" if _is_model(value) else f"{_type_name(value)}s")
     if _is_model(tp):
         return "mapping"
     return _SCALARS.get(tp, getattr(tp, "__name__", str(tp)))
@@ -72,10 +73,23 @@ def _yaml(value: Any) -> str:
     return text.removesuffix("...").strip()
 
 
+def _is_duration(field: FieldInfo) -> bool:
+    return any(getattr(getattr(m, "func", None), "__name__", "") == "parse_duration" for m in field.metadata)
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
 def _default(field: FieldInfo) -> str:
     if field.is_required():
         return "required"
     value = field.get_default(call_default_factory=True)
+    if _is_duration(field) and isinstance(value, (int, float)):
+        return f"`{_duration(value)}`"
     if isinstance(value, BaseModel):
         return "(its defaults)"
     if value is None:
@@ -104,7 +118,12 @@ def model_keys(model: type[BaseModel], prefix: str = "") -> list[Key]:
         if field.exclude:
             continue  # set by mlci, never written by users (e.g. the config's root)
         path = f"{prefix}{field.alias or name}"
-        keys.append(Key(path, _type_name(field.annotation), _default(field), _bounds(field)))
+        kind = (
+            "duration (`24h`, `90m`, `1h30m` or seconds)"
+            if _is_duration(field)
+            else _type_name(field.annotation)
+        )
+        keys.append(Key(path, kind, _default(field), _bounds(field)))
         inner, _ = _optional(field.annotation)
         origin = typing.get_origin(inner)
         if _is_model(inner):
@@ -150,10 +169,14 @@ def render_reference() -> str:
         "## mlci.yml",
         "",
         "```yaml",
-        *"".join(SECTIONS.values()).rstrip("\n").splitlines(),
+        *"".join(SECTIONS[k.path] for k in project if "." not in k.path and "[" not in k.path)
+        .rstrip("\n")
+        .splitlines(),
         "```",
     ]
-    for section, example in SECTIONS.items():
+    # Every top-level key of the model, in its order: a new section cannot be left out.
+    for section in (k.path for k in project if "." not in k.path and "[" not in k.path):
+        example = SECTIONS[section]
         keys = [k for k in project if k.path == section or k.path.startswith((section + ".", section + "["))]
         lines += ["", f"### `{section}`", "", KEYS[section][0], "", *_table(keys, KEYS)]
         lines += ["", "```yaml", *example.rstrip("\n").splitlines(), "```"]

@@ -146,6 +146,43 @@ KEYS: dict[str, tuple[str, str]] = {
     "release.model_file": ("A model file attached to the GitHub Release.", "out/model.pkl"),
     "release.assets": ("More files attached to the release.", "[out/model_card.md]"),
     "release.prerelease": ("Mark the GitHub Release as a pre-release.", "true"),
+    # monitor
+    "monitor": (
+        "What a scheduled `mlci monitor` run checks and does on drift (see docs/monitoring.md).",
+        "{reference: train, current: production}",
+    ),
+    "monitor.reference": ("The dataset (a key of `datasets`) that sets the expectation.", "train"),
+    "monitor.current": ("The dataset monitored, e.g. a sample exported from serving logs.", "production"),
+    "monitor.pushgateway": (
+        "A Prometheus Pushgateway to push the drift metrics to; default `$MLCI_PUSHGATEWAY`.",
+        "http://pushgateway:9091",
+    ),
+    "monitor.job": ("The Pushgateway job label.", "mlci-nightly"),
+    "monitor.fail_on_drift": ("Exit 1 when the dataset drifts (drift settings come from `drift:`).", "true"),
+    "monitor.on_drift": ("What to do when the dataset drifts.", "{issue: true}"),
+    "monitor.on_drift.issue": ("Keep one sticky issue per model, updated in place.", "false"),
+    "monitor.on_drift.dispatch": (
+        "Dispatch a workflow (e.g. retraining) with `workflow_dispatch`.",
+        "{workflow: retrain.yml, ref: main}",
+    ),
+    "monitor.on_drift.dispatch.workflow": (
+        "The workflow's file name under .github/workflows, or its id.",
+        "retrain.yml",
+    ),
+    "monitor.on_drift.dispatch.ref": (
+        "The branch or tag to run it on; default the branch the monitor runs on.",
+        "main",
+    ),
+    "monitor.on_drift.dispatch.inputs": (
+        "The workflow's inputs; none: `{model, drifted_share}`; `{}`: no inputs. Values may name "
+        "`{model}`, `{drifted_share}`, `{dataset}`, `{issue_url}`, `{run_url}`.",
+        "{reason: 'drift in {dataset}'}",
+    ),
+    "monitor.on_drift.cooldown": (
+        "No second dispatch within this long (`24h`, `90m`, `1h30m`, seconds; 0: none).",
+        "12h",
+    ),
+    "monitor.on_drift.labels": ("Labels added to the issue besides `mlci-monitor`.", "[ml]"),
 }
 
 # Top-level section -> a complete example of it (each is checked against the models).
@@ -174,6 +211,10 @@ SECTIONS: dict[str, str] = {
     "release": (
         "release:\n  approval: {gates_passed: true, review: true, labels: [release-approved]}\n"
         "  model_file: out/model.pkl\n  assets: [out/model_card.md]\n  prerelease: false\n"
+    ),
+    "monitor": (
+        "monitor:\n  reference: train\n  current: current\n  pushgateway: http://pushgateway:9091\n"
+        "  on_drift:\n    issue: true\n    dispatch: {workflow: retrain.yml, ref: main}\n    cooldown: 24h\n"
     ),
 }
 

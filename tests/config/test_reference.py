@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 import yaml
@@ -69,7 +70,8 @@ def _annotation(model: type, path: str) -> object:
         inner = next((a for a in (annotation, *args) if hasattr(a, "model_fields")), None)
         assert inner is not None, path
         field = next(f for n, f in inner.model_fields.items() if (f.alias or n) == part)
-        annotation = field.annotation
+        # With the field's validators and bounds (a duration parses "24h" before it is a float).
+        annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
     return annotation
 
 
