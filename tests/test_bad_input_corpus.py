@@ -608,7 +608,7 @@ def _report_cases() -> list[Case]:
     cases = []
     for name, spec in REPORTS.items():
         filename = name if name.endswith(".json") else f"{name}.json"
-        for fmt in ("md", "html", "text", "junit", "json"):
+        for fmt in ("md", "html", "text", "junit", "json", "prometheus"):
             cases.append(
                 Case(f"report-{fmt}-{name}", ("report", f"{{{filename}}}", "--format", fmt), {filename: spec})
             )
