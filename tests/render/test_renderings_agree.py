@@ -335,6 +335,42 @@ def test_text_lists_the_same_checks(report: Report) -> None:
     assert text_verdicts(render(report, "text")) == expected(report)
 
 
+def prometheus_verdicts(text: str) -> Counter[Verdict]:
+    """Drift and gate verdicts from the exposition; per-check violations are counts there."""
+    out: Counter[Verdict] = Counter()
+    for line in text.splitlines():
+        m = re.match(r"^(mlci_\w+)\{(.*)\} (\S+)$", line)
+        if not m:
+            continue
+        name, labels, value = (
+            m.group(1),
+            dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2))),
+            m.group(3),
+        )
+        if name == "mlci_column_drifted":
+            out[("drift", labels["column"], "drifted" if value == "1" else "steady")] += 1
+        elif name == "mlci_gate_passed":
+            out[("gate", labels["metric"], "passed" if value == "1" else "failed")] += 1
+        elif name == "mlci_gate_skipped" and value == "1":
+            out[("gate", labels["metric"], "skipped")] += 1
+        elif name in ("mlci_drift_skipped_columns", "mlci_report_errors", "mlci_validation_violations"):
+            out[(name, labels.get("dataset", ""), "count")] += int(float(value))
+    return out
+
+
+def test_prometheus_agrees_on_drift_gates_errors_and_violation_counts(report: Report) -> None:
+    assert report.drift is not None
+    want = Counter(
+        {k: n for k, n in expected(report).items() if k[0] in ("drift", "gate") and k[2] != "not tested"}
+    )
+    want[("mlci_drift_skipped_columns", "cur", "count")] = len(report.drift.skipped)
+    want[("mlci_report_errors", "", "count")] = len(report.errors)
+    for ds in report.validation or []:
+        want[("mlci_validation_violations", ds.dataset, "count")] = len(ds.violations)
+    got = prometheus_verdicts(render(report, "prometheus"))
+    assert +got == +want
+
+
 def test_every_format_shows_the_summary_counts(report: Report) -> None:
     assert report.drift is not None
     drifted = sum(c.drifted for c in report.drift.columns)
