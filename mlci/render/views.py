@@ -179,7 +179,9 @@ def summary_parts(report: Report) -> list[str]:
     if report.validation is not None:
         valid = sum(ds.status == "passed" for ds in report.validation)
         parts.append(_count(valid, len(report.validation), "datasets valid"))
-    if report.drift is not None:
+    if report.drift is not None and report.drift.status == "skipped":
+        parts.append("drift not tested")  # no column could be tested
+    elif report.drift is not None:
         drifted = sum(c.drifted for c in report.drift.columns)
         parts.append(_count(drifted, len(report.drift.columns), "columns drifted"))
         if report.drift.skipped:

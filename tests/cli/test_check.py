@@ -191,3 +191,38 @@ def test_templates_that_cannot_render_are_an_error_in_the_report(
     [error] = report.errors
     assert error.section == "report" and fragment in error.message
     assert "PASSED" in run.stdout  # printed with the built-in templates instead
+
+
+def test_drift_include_typo_is_a_located_error(mlci_process, tmp_path: Path) -> None:
+    config = project(
+        tmp_path,
+        "version: 1\ndatasets:\n  a: {path: data/a.csv}\n  b: {path: data/a.csv}\n"
+        "drift: {reference: a, current: b, include: [qq]}\n",
+        GOOD,
+    )
+    run = mlci_process("check", "-c", config, "-o", tmp_path / "r.json")
+    assert run.exit_code == 2
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {config}:5:45: drift.include[0]: no column 'qq' in the reference or the current data; "
+        "columns: x, y"
+    ]
+    assert load_report(tmp_path / "r.json").errors[0].section == "drift"  # and the report says so
+
+
+def test_drift_with_no_shared_column_is_a_skipped_section(mlci, tmp_path: Path) -> None:
+    config = project(
+        tmp_path,
+        "version: 1\ndatasets:\n  a: {path: data/a.csv}\n  b: {path: data/b.csv}\n"
+        "drift: {reference: a, current: b}\n",
+        {**GOOD, "data/b.csv": "z\n1\n2\n"},
+    )
+    out = tmp_path / "r.json"
+    run = mlci("check", "-c", config, "-o", out)
+    assert run.exit_code == 0, run.stderr
+    drift = load_report(out).drift
+    assert drift is not None and drift.status == "skipped"
+    assert drift.reason == "the reference and the current data share no column"
+    md = mlci("report", out, "--format", "md")
+    assert "drift not tested" in md.stdout and "columns drifted" not in md.stdout
+    assert "**Drift not tested:** the reference and the current data share no column." in md.stdout
