@@ -34,7 +34,8 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, force: bool) -
 
     Writes mlci.yml, schema.yml inferred from the first --data file, and a GitHub
     workflow that runs the checks on every pull request and posts the report as a
-    comment. Existing files are never overwritten without --force.
+    comment. Existing files are never overwritten without --force. .gitignore gains
+    mlci-report.json and the registry's lock file (only the lines it lacks).
 
     \b
     Examples:
@@ -44,6 +45,7 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, force: bool) -
     Exits 0 when the files are written, 2 when one exists (without --force) or a
     dataset cannot be read.
     """
+    from mlci.app.gitignore import ignore_entries
     from mlci.app.init import scaffold
 
     with ProgressBars() as bars:
@@ -57,6 +59,9 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, force: bool) -
         )
     for item in done:
         click.echo(f"{'overwrote' if item.overwrote else 'created'} {item.path}")
+    added = ignore_entries(directory / ".gitignore")
+    if added:
+        click.echo(f"added {', '.join(added)} to {directory / '.gitignore'}")
     click.echo(
         "next: review schema.yml, run `mlci check`, then commit and open a pull request"
         if data

@@ -15,14 +15,17 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, Validation
 from mlci import __version__
 from mlci.errors import InputError
 from mlci.report.drift import DriftSection
+from mlci.report.errors import ReportError
 from mlci.report.gates import GatesSection
 from mlci.report.provenance import RunInfo
 from mlci.report.validation import DatasetValidation
+from mlci.vocab import ReportStatus
 
 __all__ = ["REPORT_VERSION", "ModelInfo", "Report", "load_report", "overall_status"]
 
 REPORT_VERSION: Literal[1] = 1
-Status = Literal["passed", "failed"]
+# "error": an input could not be used (see ``errors``); the sections it blocked are null.
+Status = ReportStatus
 
 
 class ModelInfo(BaseModel):
@@ -47,6 +50,7 @@ class Report(BaseModel):
     validation: list[DatasetValidation] | None = None
     drift: DriftSection | None = None
     gates: GatesSection | None = None
+    errors: list[ReportError] = Field(default_factory=list)
     mlci_version: str = __version__
     run: RunInfo | None = None
     # Where mlci.yml lives, so `mlci release` can find the registry from the report alone.
@@ -64,6 +68,8 @@ class Report(BaseModel):
 
 
 def overall_status(report: Report) -> Status:
+    if report.errors:
+        return "error"
     failed = any(v.status == "failed" for v in report.validation or [])
     failed |= report.drift is not None and report.drift.status == "failed"
     failed |= report.gates is not None and report.gates.status == "failed"
