@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from mlci.checks.drift import (
-    ColumnDrift,
-    DriftOptions,
-    DriftOutcome,
-    SideSummary,
-    detect_drift_sources,
-)
+from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSummary, detect_drift_sources
+from mlci.checks.drift.results import Categories, CategoryCount, Histogram, SkippedColumn
 from mlci.config.project import ProjectConfig
 from mlci.config.schema import Schema
-from mlci.errors import ConfigError
+from mlci.errors import ConfigError, UsageError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource
 from mlci.report.drift import (
     DriftCategories,
+    DriftCategory,
     DriftColumn,
     DriftDataset,
     DriftHistogram,
@@ -28,11 +25,71 @@ from mlci.report.drift import (
 )
 from mlci.report.model import Report
 
-__all__ = ["drift_section", "drift_report", "project_drift"]
+__all__ = ["DriftRequest", "drift_between_files", "drift_section", "drift_report", "project_drift"]
+
+
+# Field by field, not ``**asdict(...)``: a field renamed on either side fails type-checking.
 
 
 def _side(side: SideSummary) -> DriftSide:
-    return DriftSide(**asdict(side), missing_share=round(side.missing_share, 6))
+    return DriftSide(
+        rows=side.rows,
+        tested=side.tested,
+        missing=side.missing,
+        missing_share=round(side.missing_share, 6),
+        invalid=side.invalid,
+        mean=side.mean,
+        std=side.std,
+        min=side.min,
+        q25=side.q25,
+        median=side.median,
+        q75=side.q75,
+        max=side.max,
+    )
+
+
+def _histogram(h: Histogram) -> DriftHistogram:
+    return DriftHistogram(
+        edges=h.edges,
+        reference=h.reference,
+        current=h.current,
+        reference_share=h.reference_share,
+        current_share=h.current_share,
+    )
+
+
+def _category(c: CategoryCount) -> DriftCategory:
+    return DriftCategory(
+        value=c.value,
+        reference=c.reference,
+        current=c.current,
+        reference_share=c.reference_share,
+        current_share=c.current_share,
+    )
+
+
+def _categories(c: Categories) -> DriftCategories:
+    return DriftCategories(
+        count=c.count,
+        top=[_category(x) for x in c.top],
+        other_reference=c.other_reference,
+        other_current=c.other_current,
+        new=[_category(x) for x in c.new],
+        new_count=c.new_count,
+        new_rows=c.new_rows,
+        vanished=[_category(x) for x in c.vanished],
+        vanished_count=c.vanished_count,
+    )
+
+
+def _skipped(s: SkippedColumn) -> DriftSkipped:
+    return DriftSkipped(
+        column=s.column,
+        reason=s.reason,
+        detail=s.detail,
+        reference_missing=s.reference_missing,
+        current_missing=s.current_missing,
+    )
 
 
 def _column(result: ColumnDrift) -> DriftColumn:
@@ -49,8 +106,8 @@ def _column(result: ColumnDrift) -> DriftColumn:
         severity=result.severity,
         reference=_side(result.reference),
         current=_side(result.current),
-        histogram=DriftHistogram(**asdict(result.histogram)) if result.histogram else None,
-        categories=DriftCategories(**asdict(result.categories)) if result.categories else None,
+        histogram=_histogram(result.histogram) if result.histogram else None,
+        categories=_categories(result.categories) if result.categories else None,
     )
 
 
@@ -78,7 +135,7 @@ def drift_section(
             if current_path is not None
             else None
         ),
-        skipped=[DriftSkipped(**asdict(s)) for s in outcome.skipped],
+        skipped=[_skipped(s) for s in outcome.skipped],
     )
 
 
@@ -129,4 +186,86 @@ def project_drift(
         outcome,
         reference_path=config.datasets[drift.reference].path,
         current_path=config.datasets[drift.current].path,
+    )
+
+
+@dataclass(frozen=True)
+class DriftRequest:
+    """``mlci drift``: two files (or mlci.yml's drift: section), and what the command line overrides."""
+
+    reference: Path | None
+    current: Path | None
+    schema_path: Path | None = None
+    config_path: Path | None = None
+    fail_on_drift: bool | None = None
+    drift_share: float | None = None
+    chunk_rows: int | None = None
+
+
+ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
+
+
+def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = None) -> Report:
+    """The report ``mlci drift`` prints: only its drift section."""
+    from mlci.config.schema import load_schema
+    from mlci.io import open_source
+
+    reference, current, schema_path = req.reference, req.current, req.schema_path
+    options = DriftOptions()
+    if req.config_path is not None:
+        reference, current, schema_path, options = _from_config(
+            req.config_path, reference, current, schema_path
+        )
+    if reference is None or current is None:
+        raise UsageError("give REFERENCE and CURRENT datasets, or -c mlci.yml with a drift: section")
+    overrides: dict[str, object] = {}
+    if req.fail_on_drift is not None:
+        overrides["fail_on_drift"] = req.fail_on_drift
+    if req.drift_share is not None:
+        overrides["drift_share"] = req.drift_share
+    if overrides:
+        options = dataclasses.replace(options, **overrides)  # type: ignore[arg-type]
+
+    schema = load_schema(schema_path) if schema_path is not None else None
+    ref_source, cur_source = open_source(reference), open_source(current)  # fail fast
+    try:
+        outcome = detect_drift_sources(
+            ref_source,
+            cur_source,
+            options,
+            schema=schema,
+            chunk_rows=req.chunk_rows or DEFAULT_CHUNK_ROWS,
+            progress=(
+                (lambda source: progress(f"reading {source.path}", source.total_rows))
+                if progress is not None
+                else None
+            ),
+        )
+    except ConfigError as exc:
+        if exc.path is None and req.config_path is not None:
+            raise ConfigError(exc.message, path=req.config_path, key=exc.key) from None
+        raise
+    return drift_report(drift_section(outcome, reference_path=reference, current_path=current))
+
+
+def _from_config(
+    path: Path, reference: Path | None, current: Path | None, schema_path: Path | None
+) -> tuple[Path | None, Path | None, Path | None, DriftOptions]:
+    """Datasets, schema and options from mlci.yml; paths on the command line win."""
+    from mlci.config import load_project
+
+    project = load_project(path)
+    if project.drift is None:
+        if reference is None or current is None:
+            raise ConfigError("no drift: section to take the datasets from", path=path)
+        return reference, current, schema_path, DriftOptions()
+    ref_set = project.datasets[project.drift.reference]
+    cur_set = project.datasets[project.drift.current]
+    if schema_path is None and ref_set.schema_ is not None:
+        schema_path = project.resolve(ref_set.schema_)
+    return (
+        reference or project.resolve(ref_set.path),
+        current or project.resolve(cur_set.path),
+        schema_path,
+        DriftOptions.from_config(project.drift),
     )

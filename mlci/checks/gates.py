@@ -24,12 +24,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 from mlci.checks.metrics import KNOWN_METRICS, default_direction, unavailable_reason
 from mlci.checks.predictions import Predictions
 from mlci.checks.significance import BootstrapDeltas, Significance, bootstrap_deltas
 from mlci.config.gates import GateConfig, GateRule, RuleKind
+from mlci.vocab import Direction, GateStatus
 
 __all__ = [
     "GateOutcome",
@@ -40,8 +40,7 @@ __all__ = [
     "unknown_metrics",
 ]
 
-Status = Literal["passed", "failed", "skipped"]
-Direction = Literal["higher", "lower"]
+Status = GateStatus
 
 
 @dataclass(frozen=True)

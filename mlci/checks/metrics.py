@@ -17,13 +17,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 from mlci.checks.predictions import Labels, Predictions, Task
 from mlci.config.files import MAX_JSON_BYTES, read_capped
 from mlci.errors import MetricsError
+from mlci.vocab import Direction
 
 __all__ = [
     "CLASSIFICATION_METRICS",
@@ -77,7 +77,7 @@ _WORDS = re.compile("|".join(LOWER_IS_BETTER))
 _EPS = float(np.finfo(np.float64).eps)
 
 
-def default_direction(metric: str) -> Literal["higher", "lower"]:
+def default_direction(metric: str) -> Direction:
     """``lower`` for losses, errors and latencies (by name), ``higher`` otherwise."""
     last = metric.rsplit(".", 1)[-1].lower()
     return "lower" if _WORDS.search(last) else "higher"

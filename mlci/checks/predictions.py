@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from mlci.errors import MetricsError
+from mlci.vocab import Task
 
 __all__ = [
     "Task",
@@ -29,7 +29,6 @@ __all__ = [
     "pairing_problem",
 ]
 
-Task = Literal["classification", "regression"]
 # Integer-valued targets with at most this many distinct values look like class labels.
 _MAX_INFERRED_CLASSES = 20
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from mlci.checks.bootstrap import CategoryPlan, ExamplePlan, Plan, observed, resample
 from mlci.checks.metrics import LABEL_METRICS, SCORE_METRICS, per_class_score
 from mlci.checks.predictions import Predictions
+from mlci.vocab import Direction
 
 __all__ = [
     "BootstrapDeltas",
@@ -42,7 +43,6 @@ __all__ = [
     "paired_bootstrap",
 ]
 
-Direction = Literal["higher", "lower"]
 _MAX_CATEGORIES = 4096  # draw over categories when there are at most this many
 _EPS = float(np.finfo(np.float64).eps)
 

@@ -1,134 +1,43 @@
-"""What every command shares: env-var twins of options, output files, progress, exit codes."""
+"""What every command shares: options (``cli.options``), output files, progress, exit codes."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
+from mlci.cli.options import (
+    F,
+    chunk_rows_option,
+    config_option,
+    file_option,
+    format_option,
+    option,
+    output_option,
+    platform_option,
+    template_dir_option,
+)
+from mlci.cli.progress import Progress, ProgressBars
 from mlci.errors import EXIT_CHECK_FAILED, EXIT_OK, UsageError
 
 __all__ = [
-    "option",
-    "config_option",
-    "format_option",
-    "output_option",
-    "write_output",
+    "F",
     "Progress",
+    "ProgressBars",
+    "chunk_rows_option",
+    "color_enabled",
+    "config_option",
+    "file_option",
+    "format_option",
+    "option",
+    "output_option",
+    "platform_option",
     "status_exit",
+    "template_dir_option",
+    "write_output",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def option(*decls: str, env: str, **kwargs: Any) -> Callable[[F], F]:
-    """A click option with its ``MLCI_<NAME>`` environment twin (how the Actions pass inputs)."""
-    return click.option(*decls, envvar=f"MLCI_{env}", show_envvar=True, **kwargs)
-
-
-def config_option(
-    default: Path | None = Path("mlci.yml"), help: str = "The project's mlci.yml."
-) -> Callable[[F], F]:
-    """``-c/--config``: every command that reads mlci.yml takes it the same way."""
-    return option(
-        "-c",
-        "--config",
-        "config_path",
-        env="CONFIG",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=default,
-        show_default=default is not None,
-        help=help,
-    )
-
-
-def chunk_rows_option() -> Callable[[F], F]:
-    return option(
-        "--chunk-rows",
-        env="CHUNK_ROWS",
-        type=click.IntRange(min=1000),
-        default=None,
-        help="Rows read per chunk; memory stays bounded by this, whatever the file size.  [default: 250000]",
-    )
-
-
-def file_option(name: str, dest: str, help: str) -> Callable[[F], F]:
-    """An optional input file, e.g. ``--metrics``: its env twin is ``MLCI_METRICS``."""
-    return option(
-        f"--{name}",
-        dest,
-        env=name.upper().replace("-", "_"),
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=help,
-    )
-
-
-def format_option(choices: list[str], default: str = "text") -> Callable[[F], F]:
-    return option(
-        "--format",
-        "fmt",
-        env="FORMAT",
-        type=click.Choice(choices, case_sensitive=False),
-        default=default,
-        show_default=True,
-        help="Output format.",
-    )
-
-
-def output_option() -> Callable[[F], F]:
-    return option(
-        "-o",
-        "--output",
-        env="OUTPUT",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Write the output to FILE instead of standard output.",
-    )
-
-
-def template_dir_option(
-    help: str = "A folder whose templates override the built-in ones.",
-) -> Callable[[F], F]:
-    """``--template-dir`` (``MLCI_TEMPLATE_DIR``); ``--templates`` (``MLCI_TEMPLATES``) is its
-    hidden older spelling, still accepted."""
-
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def merged(*args: Any, templates_alias: Path | None = None, **kwargs: Any) -> Any:
-            kwargs["template_dir"] = kwargs.get("template_dir") or templates_alias
-            return func(*args, **kwargs)
-
-        path = click.Path(file_okay=False, path_type=Path)
-        visible = option(
-            "--template-dir", "template_dir", env="TEMPLATE_DIR", type=path, default=None, help=help
-        )
-        hidden = option(
-            "--templates", "templates_alias", env="TEMPLATES", type=path, default=None, hidden=True
-        )
-        return visible(hidden(merged))  # type: ignore[return-value]
-
-    return decorate
-
-
-def platform_option() -> Callable[[F], F]:
-    from mlci.platforms.detect import PLATFORM_CHOICES
-
-    return option(
-        "--platform",
-        "platform_name",
-        env="PLATFORM",
-        type=click.Choice(PLATFORM_CHOICES, case_sensitive=False),
-        default="auto",
-        show_default=True,
-        help="Where to publish: github, or local (nothing posted; tags in the local repository).",
-    )
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -152,30 +61,3 @@ def color_enabled(output: Path | None) -> bool:
 
 def status_exit(status: str) -> int:
     return EXIT_CHECK_FAILED if status == "failed" else EXIT_OK
-
-
-class Progress:
-    """Rows done on stderr, redrawn in place; silent unless stderr is a terminal outside CI."""
-
-    def __init__(self, label: str, total: int | None = None) -> None:
-        self.label = label
-        self.total = total
-        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
-        self.started = time.monotonic()
-        self._last = 0.0
-
-    def __call__(self, rows: int) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self._last < 0.2:
-            return
-        self._last = now
-        elapsed = now - self.started
-        text = f"{self.label}: {rows:,} rows"
-        if self.total:
-            text += f" of {self.total:,} ({100 * rows / self.total:.0f}%)"
-        text += f", {elapsed:.1f}s"
-        click.echo(f"\r\x1b[2K{text}", nl=False, err=True)
-
-    def done(self) -> None:
-        if self.enabled and self._last:
-            click.echo("\r\x1b[2K", nl=False, err=True)

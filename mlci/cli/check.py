@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from mlci.cli._common import (
-    Progress,
+    ProgressBars,
     chunk_rows_option,
     color_enabled,
     config_option,
@@ -66,18 +66,10 @@ def check(
     from mlci.render import render
 
     config = load_project(config_path)
-    progress_bars: list[Progress] = []
-
-    def progress(label: str, total: int | None) -> Progress:
-        for bar in progress_bars:
-            bar.done()
-        bar = Progress(label, total)
-        progress_bars.append(bar)
-        return bar
-
-    report = run_project(config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
-    for bar in progress_bars:
-        bar.done()
+    with ProgressBars() as bars:
+        report = run_project(
+            config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=bars.start
+        )
     write_output(report.to_json(), output)
     templates = template_dir or (config.resolve(config.report.templates) if config.report.templates else None)
     click.echo(render(report, "text", templates=templates, color=color_enabled(None)), nl=False)

@@ -16,15 +16,13 @@ drift:
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
 from mlci.config.base import StrictModel
+from mlci.vocab import DriftKind, DriftMethod
 
 __all__ = ["DRIFT_METHODS", "P_VALUE_METHODS", "DriftMethod", "DriftColumnConfig", "DriftConfig"]
 
-DriftMethod = Literal["ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger"]
 DRIFT_METHODS: tuple[str, ...] = (
     "ks",
     "chisquare",
@@ -44,7 +42,7 @@ class DriftColumnConfig(StrictModel):
 
     method: DriftMethod | None = None
     threshold: float | None = Field(default=None, gt=0)
-    kind: Literal["numeric", "categorical"] | None = None
+    kind: DriftKind | None = None
 
     @model_validator(mode="after")
     def _p_value_threshold(self) -> DriftColumnConfig:

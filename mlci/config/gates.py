@@ -16,16 +16,13 @@ predictions of the candidate and the baseline are available.
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 from pydantic import Field, model_validator
 
 from mlci.config.base import StrictModel
+from mlci.vocab import RULE_KINDS, Direction, RegistryBackend, RuleKind
 
 __all__ = ["GateConfig", "RegistryConfig", "RuleKind", "GateRule"]
-
-RuleKind = Literal["threshold", "max_regression", "max_regression_pct"]
-RULE_KINDS: tuple[RuleKind, ...] = ("threshold", "max_regression", "max_regression_pct")
 
 
 class GateRule(StrictModel):
@@ -42,7 +39,7 @@ class GateConfig(StrictModel):
     max_regression: float | None = Field(default=None, ge=0)
     max_regression_pct: float | None = Field(default=None, ge=0)
     # Default by metric name: loss, error, rmse, mae, mape, latency, brier are lower-is-better.
-    direction: Literal["higher", "lower"] | None = None
+    direction: Direction | None = None
     # Significance level of the paired test on relative rules (needs both sides' predictions).
     alpha: float | None = Field(default=None, gt=0, lt=0.5)
     resamples: int = Field(default=2000, ge=1000, le=1_000_000)
@@ -67,7 +64,7 @@ class GateConfig(StrictModel):
 
 
 class RegistryConfig(StrictModel):
-    backend: Literal["file", "git", "mlflow"] = "file"
+    backend: RegistryBackend = "file"
     # file backend: where the JSON records live (relative to mlci.yml).
     path: str = ".mlci/registry"
     # The alias (file) or GTO stage (git) that marks the baseline.

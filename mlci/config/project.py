@@ -20,6 +20,7 @@ from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.release import ReleaseConfig
 from mlci.config.yaml_source import YamlDocument, load_yaml
 from mlci.errors import ConfigError
+from mlci.vocab import Task
 
 __all__ = [
     "ModelConfig",
@@ -45,7 +46,7 @@ class ModelConfig(_Strict):
     y_true: str = Field(default="y_true", min_length=1)
     y_pred: str = Field(default="y_pred", min_length=1)
     y_score: str = Field(default="y_score", min_length=1)
-    task: Literal["classification", "regression"] | None = None  # inferred when absent
+    task: Task | None = None  # inferred when absent
     positive_label: str | int | bool | None = None  # binary classification; default 1/True
 
 

@@ -13,11 +13,10 @@ from pydantic import Field, ValidationError
 from mlci.config.base import StrictModel as _Strict
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.yaml_source import YamlDocument, load_yaml
+from mlci.vocab import DTYPES, Dtype
 
 __all__ = ["Dtype", "DTYPES", "ColumnSpec", "RowBounds", "Schema", "load_schema", "dump_schema"]
 
-Dtype = Literal["int", "float", "bool", "string", "category", "datetime"]
-DTYPES: tuple[str, ...] = ("int", "float", "bool", "string", "category", "datetime")
 NUMERIC = ("int", "float")
 TEXT = ("string", "category")
 
@@ -94,7 +93,7 @@ def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int,
         if spec.dtype == "datetime":
             lo, hi = parse_datetime_bound(lo), parse_datetime_bound(hi)
         try:
-            if lo > hi:  # type: ignore[operator]
+            if lo > hi:
                 out.append((at + ("min",), f"min ({spec.min}) is greater than max ({spec.max})"))
         except TypeError:
             out.append(

@@ -46,10 +46,12 @@ def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if str(key.value) == str(part):
-                return value
+                found: yaml.Node = value
+                return found
     elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
         if 0 <= part < len(node.value):
-            return node.value[part]
+            item: yaml.Node = node.value[part]
+            return item
     return None
 
 
@@ -57,7 +59,8 @@ def _key_node(node: yaml.Node, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, _ in node.value:
             if str(key.value) == str(part):
-                return key
+                key_node: yaml.Node = key
+                return key_node
     return None
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from mlci.errors import UsageError
-from mlci.render import escape
+from mlci.render import escape, views
 
 __all__ = ["template_dirs", "environment", "render_template"]
 
@@ -54,7 +54,8 @@ class RootedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def _number(value: Any, digits: int = 4) -> str:
+def number(value: Any, digits: int = 4) -> str:
+    """A number as reports show it: 4 significant digits, thousands separators, NaN, —."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -96,11 +97,18 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_number, plural=_plural)
+    env.filters.update(num=number, plural=_plural)
     if spec is not None:
         env.filters.update(spec.filters)
     else:
         env.filters.update(md=escape.md, md_code=escape.md_code, plain=escape.plain, xml=escape.xml_text)
+    env.filters.update(
+        by_severity=views.by_severity,
+        gate_rule=views.gate_rule,
+        severity_bar=views.severity_bar,
+        sparklines=views.sparklines,
+        distribution_bars=views.distribution_bars,
+    )
     return env
 
 

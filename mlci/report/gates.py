@@ -8,24 +8,11 @@ are sentences for people.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-__all__ = ["GateResult", "GatesSection", "GATE_CODES"]
+from mlci.vocab import GATE_CODES, Direction, GateStatus, RuleKind
 
-GATE_CODES = (
-    "ok",
-    "regression_not_significant",
-    "threshold",
-    "regression",
-    "missing_candidate",
-    "unavailable",
-    "nan_candidate",
-    "no_baseline",
-    "missing_baseline",
-    "nan_baseline",
-)
+__all__ = ["GateResult", "GatesSection", "GATE_CODES"]
 
 
 class GateResult(BaseModel):
@@ -33,17 +20,17 @@ class GateResult(BaseModel):
     candidate: float | None = None
     baseline: float | None = None
     delta: float | None = None  # candidate - baseline
-    status: Literal["passed", "failed", "skipped"]
+    status: GateStatus
     # One-sided p-value of "worse than the baseline by more than the tolerance" (paired
     # bootstrap); None when no test ran.
     p_value: float | None = None
     reason: str | None = None  # why it failed or was skipped, or why a regression passed
     code: str = "ok"  # stable reason code
-    rule: Literal["threshold", "max_regression", "max_regression_pct"] | None = None
+    rule: RuleKind | None = None
     limit: float | None = None  # threshold, max_regression, or max_regression_pct (percent)
     tolerance: float | None = None  # allowed worsening in metric units (relative rules)
     implicit: bool = False  # the gate named no rule: "no regression" was checked
-    direction: Literal["higher", "lower"] | None = None
+    direction: Direction | None = None
     alpha: float | None = None
     significant: bool | None = None
     ci_low: float | None = None  # interval of delta at ci_level (matches the test at alpha)
@@ -56,7 +43,7 @@ class GateResult(BaseModel):
 
 
 class GatesSection(BaseModel):
-    status: Literal["passed", "failed", "skipped"]
+    status: GateStatus
     results: list[GateResult] = Field(default_factory=list)
     baseline_version: str | None = None
     baseline_source: str | None = None  # where the baseline came from, for readers

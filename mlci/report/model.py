@@ -21,7 +21,7 @@ from mlci.report.validation import DatasetValidation
 
 __all__ = ["REPORT_VERSION", "ModelInfo", "Report", "load_report", "overall_status"]
 
-REPORT_VERSION = 1
+REPORT_VERSION: Literal[1] = 1
 Status = Literal["passed", "failed"]
 
 

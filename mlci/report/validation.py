@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ["Violation", "DatasetValidation", "VIOLATION_CHECKS"]
+from mlci.vocab import VIOLATION_CHECKS, CheckStatus
 
-# Stable reason codes (the ``check`` field); the schema contract in DESIGN.md lists them.
-VIOLATION_CHECKS = (
-    "missing_column",
-    "extra_column",
-    "dtype",
-    "nullable",
-    "unique",
-    "min",
-    "max",
-    "allowed",
-    "pattern",
-    "min_length",
-    "max_length",
-    "rows_min",
-    "rows_max",
-)
+__all__ = ["Violation", "DatasetValidation", "VIOLATION_CHECKS"]
 
 
 class Violation(BaseModel):
@@ -42,7 +27,7 @@ class DatasetValidation(BaseModel):
     dataset: str
     path: str
     rows: int = Field(ge=0)
-    status: Literal["passed", "failed"]
+    status: CheckStatus
     violations: list[Violation] = Field(default_factory=list)
     schema_path: str | None = None
     columns: int | None = None

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlci.cli.init import ACTION
+from mlci.app.init import ACTION
 from mlci.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]

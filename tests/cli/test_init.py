@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlci.cli.init import ACTION
+from mlci.app.init import ACTION
 from mlci.config.project import load_project
 from mlci.config.schema import load_schema
 

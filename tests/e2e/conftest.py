@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from mlci.cli.init import ACTION
+from mlci.app.init import ACTION
 
 from stubs.github_stub import TOKEN, GitHubStub, read_outputs
 

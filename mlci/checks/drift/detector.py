@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mlci.checks.drift.kinds import Kind, Prepared, Skip, prepare_column
+from mlci.checks.drift.kinds import Kind, Prepared, prepare_column
 from mlci.checks.drift.reading import Columns, frame_columns, open_columns
 from mlci.checks.drift.results import ColumnDrift, DriftOutcome, SkippedColumn
 from mlci.checks.drift.stattests import METHODS, Counts, Method, Sample
@@ -204,14 +204,8 @@ def _one(
         dtype=spec.dtype if spec is not None else None,
         kind=column_options.kind,
     )
-    if isinstance(prepared, Skip):
-        return SkippedColumn(
-            name,
-            prepared.reason,
-            prepared.detail,
-            prepared.reference_missing,
-            prepared.current_missing,
-        )
+    if isinstance(prepared, SkippedColumn):
+        return prepared
     return compare_column(prepared, column_options)
 
 

@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from mlci.checks.drift.binning import distinct_count
+from mlci.checks.drift.results import SkippedColumn
 from mlci.checks.drift.stattests import Counts, Sample, sample_counts
+from mlci.vocab import DriftKind
 
 __all__ = [
     "LOW_CARDINALITY",
     "Kind",
     "SideValues",
     "Prepared",
-    "Skip",
     "prepare_column",
 ]
 
-Kind = Literal["numeric", "categorical"]
+Kind = DriftKind
 # Numeric columns with at most this many distinct values are compared as categories.
 LOW_CARDINALITY = 5
 # Text is numeric when at least this share of its values are numbers.
@@ -69,16 +69,6 @@ class Prepared:
     def samples(self) -> tuple[Sample, Sample] | None:
         ref, cur = self.reference.sample, self.current.sample
         return (ref, cur) if ref is not None and cur is not None else None
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A column that cannot be tested, with a stable reason code and a human detail."""
-
-    reason: str
-    detail: str
-    reference_missing: int | None = None
-    current_missing: int | None = None
 
 
 # --- inference ----------------------------------------------------------------------------
@@ -216,18 +206,20 @@ def prepare_column(
     *,
     dtype: str | None = None,
     kind: Kind | None = None,
-) -> Prepared | Skip:
+) -> Prepared | SkippedColumn:
     """Decide the column's kind and convert both sides; ``kind`` forces it (no inference)."""
     ref_missing, cur_missing = int(reference.isna().sum()), int(current.isna().sum())
     if ref_missing == len(reference):
-        return Skip(
+        return SkippedColumn(
+            name,
             "no_reference_values",
             "every value is missing in the reference",
             ref_missing,
             cur_missing,
         )
     if cur_missing == len(current):
-        return Skip(
+        return SkippedColumn(
+            name,
             "no_current_values",
             "every value is missing in the current data",
             ref_missing,
@@ -235,7 +227,9 @@ def prepare_column(
         )
     guess = kind or (_SCHEMA_KINDS[dtype] if dtype is not None else _guess(reference))
     if guess == "datetime":
-        return Skip("datetime", "dates and times are not tested for drift", ref_missing, cur_missing)
+        return SkippedColumn(
+            name, "datetime", "dates and times are not tested for drift", ref_missing, cur_missing
+        )
     if guess == "numeric":
         ref_side, cur_side = (
             _numeric_side(reference, ref_missing),
@@ -245,7 +239,9 @@ def prepare_column(
         assert ref_sample is not None and cur_sample is not None
         if ref_sample.values.size == 0 or cur_sample.values.size == 0:
             side = "reference" if ref_sample.values.size == 0 else "current data"
-            return Skip("no_numbers", f"no numeric value in the {side}", ref_missing, cur_missing)
+            return SkippedColumn(
+                name, "no_numbers", f"no numeric value in the {side}", ref_missing, cur_missing
+            )
         if not _low_cardinality(ref_sample, cur_sample):
             return Prepared(name, "numeric", ref_side, cur_side, None)
         # Few distinct values: categories, unless the user insists on numeric.
@@ -257,7 +253,8 @@ def prepare_column(
     # schema or ``kind: categorical`` in the config says otherwise).
     identifier = guess == "text" and kind is None and dtype != "category"
     if identifier and len(ref_side.counts) > TEXT_UNIQUE_SHARE * ref_side.tested:
-        return Skip(
+        return SkippedColumn(
+            name,
             "text",
             f"{len(ref_side.counts):,} distinct values in {ref_side.tested:,} rows: "
             "an identifier or free text, not categories",

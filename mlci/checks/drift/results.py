@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mlci.vocab import SKIP_REASONS, DriftKind, SkipReason
+
 __all__ = [
     "SideSummary",
     "Histogram",
@@ -18,18 +20,6 @@ __all__ = [
     "DriftOutcome",
     "SKIP_REASONS",
 ]
-
-# Stable reason codes for columns that were not tested.
-SKIP_REASONS = (
-    "only_in_reference",  # the current data has no such column
-    "only_in_current",  # the reference has no such column
-    "not_found",  # listed under drift.include but in neither file
-    "no_reference_values",  # every reference value is missing
-    "no_current_values",  # every current value is missing
-    "no_numbers",  # a numeric column with no usable number on one side
-    "datetime",  # dates and times are not tested
-    "text",  # mostly unique text: an identifier or free text
-)
 
 
 @dataclass
@@ -91,7 +81,7 @@ class Categories:
 @dataclass
 class ColumnDrift:
     column: str
-    kind: str  # "numeric" | "categorical"
+    kind: DriftKind
     method: str
     statistic: float | None
     p_value: float | None
@@ -109,7 +99,7 @@ class ColumnDrift:
 @dataclass
 class SkippedColumn:
     column: str
-    reason: str  # one of SKIP_REASONS
+    reason: SkipReason
     detail: str
     reference_missing: int | None = None
     current_missing: int | None = None

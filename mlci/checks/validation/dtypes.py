@@ -65,8 +65,9 @@ def _numeric(series: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Serie
     text = series.astype(object)
     values = pd.to_numeric(text, errors="coerce")
     # Python bools inside an object column (JSON) convert to 0/1; they are not numbers.
-    if text.map(type, na_action="ignore").eq(bool).any():
-        values = values.mask(text.map(type, na_action="ignore").eq(bool))
+    is_bool = text.map(type, na_action="ignore").isin([bool])
+    if is_bool.any():
+        values = values.mask(is_bool)
     return values, values.isna() & ~missing
 
 

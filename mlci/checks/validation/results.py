@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlci.vocab import CHECK_ORDER, ViolationCheck
+
 __all__ = ["MAX_EXAMPLES", "ViolationResult", "ValidationOutcome", "Tally", "json_safe"]
 
 MAX_EXAMPLES = 5
@@ -18,7 +20,7 @@ MAX_EXAMPLES = 5
 @dataclass
 class ViolationResult:
     column: str | None
-    check: str
+    check: ViolationCheck
     failed_count: int
     examples: list[Any] = field(default_factory=list)
     example_rows: list[int] = field(default_factory=list)  # 1-based
@@ -67,7 +69,7 @@ class Tally:
     def add(
         self,
         column: str | None,
-        check: str,
+        check: ViolationCheck,
         mask: pd.Series | np.ndarray,
         original: pd.Series | None,
         expected: str | None = None,
@@ -89,7 +91,7 @@ class Tally:
                 item.examples.append(json_safe(original.iloc[position]))
                 item.example_rows.append(int(original.index[position]) + 1)
 
-    def add_one(self, column: str | None, check: str, example: Any, expected: str) -> None:
+    def add_one(self, column: str | None, check: ViolationCheck, example: Any, expected: str) -> None:
         self._items[(column, check)] = ViolationResult(
             column, check, 1, [json_safe(example)] if example is not None else [], [], expected
         )
@@ -99,8 +101,6 @@ class Tally:
 
     def results(self, order: list[str | None]) -> list[ViolationResult]:
         """Violations in schema column order, then by the canonical order of checks."""
-        from mlci.checks.validation.rules import CHECK_ORDER
-
         rank = {name: i for i, name in enumerate(order)}
         return sorted(
             self._items.values(),

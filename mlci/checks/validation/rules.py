@@ -10,24 +10,9 @@ from mlci.checks.validation.dtypes import Parsed
 from mlci.checks.validation.regex_deadline import PatternTimeout
 from mlci.checks.validation.results import Tally
 from mlci.config.schema import ColumnSpec, parse_datetime_bound
+from mlci.vocab import CHECK_ORDER, ViolationCheck
 
 __all__ = ["CHECK_ORDER", "apply_rules", "expected_text"]
-
-CHECK_ORDER = [
-    "rows_min",
-    "rows_max",
-    "missing_column",
-    "extra_column",
-    "dtype",
-    "nullable",
-    "unique",
-    "min",
-    "max",
-    "allowed",
-    "pattern",
-    "min_length",
-    "max_length",
-]
 
 
 def _short_list(values: list[object], limit: int = 10) -> str:
@@ -74,14 +59,15 @@ def apply_rules(name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed
     values = parsed.values
     shown: list[pd.Series] = []
 
-    def record(check: str, broken: object) -> None:
+    def record(check: ViolationCheck, broken: object) -> None:
         mask = _mask(broken) & valid
         if mask.any():
             if not shown:
                 shown.append(_examples(spec, original, values))
             tally.add(name, check, mask, shown[0], expected_text(spec, check))
 
-    for check in ("min", "max"):
+    bounds: tuple[ViolationCheck, ...] = ("min", "max")
+    for check in bounds:
         limit = getattr(spec, check)
         if limit is None:
             continue
