@@ -131,3 +131,11 @@ def test_code_values_stay_copyable_where_no_filter_runs() -> None:
         assert [text for text, _ in out.texts] == [value]
     for value in ("user@evil.example", "https://evil.example", "mailto:a@b.example"):
         assert assert_inert(md_code(value) + "\n").links == []
+
+
+@needs_cmark
+def test_hostile_report_gitlab_note_is_inert_and_has_one_marker() -> None:
+    from mlci.platforms.gitlab.notes import note_body
+
+    out = assert_inert(note_body(render(hostile_report(), "md"), "churn"), markers=1)
+    assert out.links == []
