@@ -26,8 +26,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mlci.errors import InputError
-from mlci.report.gates import GATE_CODES
-from mlci.report.validation import VIOLATION_CHECKS
+from mlci.vocab import (
+    DRIFT_KINDS,
+    DRIFT_METHODS,
+    GATE_CODES,
+    REGISTRY_BACKENDS,
+    SKIP_REASONS,
+    VIOLATION_CHECKS,
+)
 
 __all__ = ["MAX_DEPTH", "MAX_ITEMS", "MAX_REPORT_BYTES", "MAX_STRING", "check_report", "parse_report"]
 
@@ -36,8 +42,6 @@ MAX_STRING = 20_000
 MAX_ITEMS = 200_000
 MAX_DEPTH = 32
 _MAX_INT = 2**63
-_DRIFT_KINDS = ("numeric", "categorical")
-_REGISTRIES = ("file", "git", "mlflow")
 _URL_KEYS = ("run_url", "server_url")
 
 
@@ -110,9 +114,6 @@ def _items(data: dict[str, Any], *keys: str) -> Iterator[tuple[str, dict[str, An
 
 
 def _vocabulary_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    from mlci.checks.drift.results import SKIP_REASONS
-    from mlci.checks.drift.stattests import METHOD_NAMES
-
     def one_of(
         where: str, obj: dict[str, Any], name: str, known: tuple[str, ...]
     ) -> Iterator[tuple[str, str]]:
@@ -135,10 +136,10 @@ def _vocabulary_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for where, gate in _items(data, "gates", "results"):
         yield from one_of(where, gate, "code", GATE_CODES)
     for where, gates in _items(data, "gates"):
-        yield from one_of(where, gates, "registry", _REGISTRIES)
+        yield from one_of(where, gates, "registry", REGISTRY_BACKENDS)
     for where, column in _items(data, "drift", "columns"):
-        yield from one_of(where, column, "kind", _DRIFT_KINDS)
-        yield from one_of(where, column, "method", METHOD_NAMES)
+        yield from one_of(where, column, "kind", DRIFT_KINDS)
+        yield from one_of(where, column, "method", DRIFT_METHODS)
     for where, skipped in _items(data, "drift", "skipped"):
         yield from one_of(where, skipped, "reason", SKIP_REASONS)
     for where, run in _items(data, "run"):
