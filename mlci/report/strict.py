@@ -11,7 +11,9 @@ exit 2, naming the file and the key):
   examples scalars;
 - codes from their vocabularies: violation ``check`` (and the ``checks`` list), gate
   ``code``, drift ``kind``, ``method`` and skip ``reason``, the registry backend;
-- URLs (``run.run_url``, ``run.server_url``) absolute http(s).
+- URLs (``run.run_url``, ``run.server_url``) absolute http(s);
+- lists that go together agree (``example_rows`` and ``examples``, histogram bins, shares
+  in [0, 1], ``ci_low``/``ci_high``/``ci_level``), so every accepted report renders.
 
 The file itself is read as a regular file of at most ``MAX_REPORT_BYTES``.
 """
