@@ -6,6 +6,8 @@ set -euo pipefail
 apt_packages=(
   git
   cmark-gfm  # GitHub's markdown engine: the hostile-rendering tests (tests/render) use it
+  prometheus              # promtool: checks the metrics exposition and the alert rules
+  prometheus-pushgateway  # a real Pushgateway for the `mlci push` tests
 )
 
 missing=()

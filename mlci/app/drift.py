@@ -25,7 +25,15 @@ from mlci.report.drift import (
 )
 from mlci.report.model import Report
 
-__all__ = ["DriftRequest", "drift_between_files", "drift_section", "drift_report", "project_drift"]
+__all__ = [
+    "DriftRequest",
+    "drift_between_files",
+    "drift_section",
+    "drift_report",
+    "locate_drift_error",
+    "name_datasets",
+    "project_drift",
+]
 
 
 # Field by field, not ``**asdict(...)``: a field renamed on either side fails type-checking.
@@ -117,8 +125,10 @@ def drift_section(
     reference_path: str | Path | None = None,
     current_path: str | Path | None = None,
 ) -> DriftSection:
+    untested = outcome.untested_reason
     return DriftSection(
-        status="failed" if outcome.failed else "passed",
+        status="skipped" if untested is not None else "failed" if outcome.failed else "passed",
+        reason=untested,
         drifted_share=round(outcome.drifted_share, 6),
         dataset_drift=outcome.dataset_drift,
         columns=[_column(c) for c in outcome.columns],
@@ -137,6 +147,23 @@ def drift_section(
         ),
         skipped=[_skipped(s) for s in outcome.skipped],
     )
+
+
+def locate_drift_error(exc: ConfigError, config_path: str | Path) -> ConfigError:
+    """A drift config error from the checks, pointed at its place in mlci.yml."""
+    from mlci.checks.drift.column_names import UnknownDriftColumn
+    from mlci.config.problems import ConfigProblems, problem
+    from mlci.config.yaml_source import load_yaml
+
+    doc = load_yaml(config_path)
+    found = exc.problems if isinstance(exc, ConfigProblems) else [exc]
+    located = [
+        problem(doc, e.loc, e.message)
+        if isinstance(e, UnknownDriftColumn)
+        else ConfigError(e.message, path=config_path, key=e.key)
+        for e in found
+    ]
+    return ConfigProblems(located)
 
 
 def drift_report(section: DriftSection) -> Report:
@@ -178,15 +205,26 @@ def project_drift(
         )
     except ConfigError as exc:
         if exc.path is None and config_path is not None:
-            raise ConfigError(exc.message, path=config_path, key=exc.key) from None
+            raise locate_drift_error(exc, config_path) from None
         raise
     # Paths as written in mlci.yml, like the validation section: the report reads the same
     # whichever directory mlci ran from.
-    return drift_section(
+    section = drift_section(
         outcome,
         reference_path=config.datasets[drift.reference].path,
         current_path=config.datasets[drift.current].path,
     )
+    return name_datasets(section, drift.reference, drift.current)
+
+
+def name_datasets(section: DriftSection, reference: str, current: str) -> DriftSection:
+    """Record the mlci.yml keys of both sides (metrics label series with them)."""
+    update: dict[str, DriftDataset] = {}
+    if section.reference is not None:
+        update["reference"] = section.reference.model_copy(update={"dataset": reference})
+    if section.current is not None:
+        update["current"] = section.current.model_copy(update={"dataset": current})
+    return section.model_copy(update=update)
 
 
 @dataclass(frozen=True)
@@ -243,7 +281,7 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
         )
     except ConfigError as exc:
         if exc.path is None and req.config_path is not None:
-            raise ConfigError(exc.message, path=req.config_path, key=exc.key) from None
+            raise locate_drift_error(exc, req.config_path) from None
         raise
     return drift_report(drift_section(outcome, reference_path=reference, current_path=current))
 
