@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable
@@ -122,10 +123,17 @@ def target_of(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_environment(override: str | None, target: str | None) -> jinja2.Environment:
+    # Compiling the templates is most of a render; jinja reloads a template whose file changed.
+    return environment(override, target=target)
+
+
 def render_template(name: str, override: str | Path | None = None, **context: Any) -> str:
     """Render ``name``; any failure of a template is a ``UsageError`` naming its file and line."""
     try:
-        template = environment(override, target=target_of(name)).get_template(name)
+        folder = None if override is None else str(Path(override).resolve())
+        template = _cached_environment(folder, target_of(name)).get_template(name)
     except jinja2.TemplateNotFound:
         raise UsageError(f"template {name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:

@@ -82,7 +82,7 @@ def load_report(path: str | Path) -> Report:
     Strict (``mlci.report.strict``): the file may come from a fork's run.
     """
     from mlci.config.files import read_capped
-    from mlci.report.strict import MAX_REPORT_BYTES, check_report, parse_report
+    from mlci.report.strict import MAX_REPORT_BYTES, check_report, check_vocabulary, parse_report
 
     path = Path(path)
     raw = read_capped(path, what="report file", limit=MAX_REPORT_BYTES)
@@ -94,8 +94,10 @@ def load_report(path: str | Path) -> Report:
             key="mlci_report_version",
         )
     try:
-        return Report.model_validate(data)
+        report = Report.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
         raise InputError(f"not an mlci report: {err['msg']}", path=path, key=key or None) from None
+    check_vocabulary(data, path)
+    return report
