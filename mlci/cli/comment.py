@@ -84,12 +84,12 @@ def comment(
     """
     from mlci.app.comment import comment_key, publish_report
     from mlci.platforms.detect import open_platform
-    from mlci.render import render
+    from mlci.render.formats import render_markdown
     from mlci.report import load_report
 
     report = load_report(report_path)
-    markdown = render(report, "md", templates=template_dir)
     platform = open_platform(platform_name, repo=repo, pr=pr)
+    markdown = render_markdown(report, template_dir, limit=platform.comment_budget)
     key = comment_key(report, platform, key)
     body = platform.comment_body(markdown, key)
     failed = 1 if fail_on_failure and report.status == "failed" else 0

@@ -124,5 +124,6 @@ def platform_option() -> Callable[[F], F]:
         type=click.Choice(PLATFORM_CHOICES, case_sensitive=False),
         default="auto",
         show_default=True,
-        help="Where to publish: github, or local (nothing posted; tags in the local repository).",
+        help="Where to publish: github, gitlab, or local (nothing posted; tags in the local repository).  "
+        "[auto: gitlab inside GitLab CI/CD, else github]",
     )

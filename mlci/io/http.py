@@ -212,6 +212,7 @@ class HttpSession:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         data: bytes | str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
         headers: Mapping[str, str] | None = None,
         accept: tuple[int, ...] = (200, 201, 204),
     ) -> Reply:
@@ -234,6 +235,7 @@ class HttpSession:
                     json=json,
                     params=params,
                     data=data,
+                    files=files,
                     headers=sent,
                     timeout=(policy.timeout, policy.timeout),
                     stream=True,

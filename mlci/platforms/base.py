@@ -112,6 +112,8 @@ class Platform(Protocol):
     tags_locally: bool
     # Bytes a job summary may hold (0: the platform has none).
     summary_limit: int
+    # Characters the rendered report may use in a comment before it sheds detail.
+    comment_budget: int
 
     def place(self) -> RunPlace: ...
 

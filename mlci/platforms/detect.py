@@ -1,12 +1,14 @@
 """Which platform a run reports to: ``--platform`` / ``MLCI_PLATFORM``, else detected.
 
-``auto`` is GitHub (also outside Actions, where ``--repo`` and GITHUB_TOKEN say where to
-post); ``local`` posts nothing and tags in the local repository.
+``auto`` is GitLab inside a GitLab CI/CD job (``GITLAB_CI=true``), else GitHub (also outside
+Actions, where ``--repo`` and GITHUB_TOKEN say where to post); ``local`` posts nothing and
+tags in the local repository.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -15,14 +17,14 @@ from mlci.platforms.base import Platform
 
 __all__ = ["PLATFORM_CHOICES", "PlatformName", "detect_platform", "open_platform"]
 
-PlatformName = Literal["github", "local"]
-PLATFORM_CHOICES = ("auto", "github", "local")
+PlatformName = Literal["github", "gitlab", "local"]
+PLATFORM_CHOICES = ("auto", "github", "gitlab", "local")
 
 
-def detect_platform(environ: dict[str, str] | None = None) -> PlatformName:
+def detect_platform(environ: Mapping[str, str] | None = None) -> PlatformName:
     """The platform this run is on, from the environment."""
-    del environ  # GitHub is the only CI platform so far; GitLab will be detected by GITLAB_CI
-    return "github"
+    env = os.environ if environ is None else environ
+    return "gitlab" if env.get("GITLAB_CI") == "true" else "github"
 
 
 def open_platform(
@@ -35,6 +37,10 @@ def open_platform(
         from mlci.platforms.github.platform import GitHubPlatform
 
         return GitHubPlatform.from_env(repo=repo, pr=pr)
+    if choice == "gitlab":
+        from mlci.platforms.gitlab.platform import GitLabPlatform
+
+        return GitLabPlatform.from_env(repo=repo, pr=pr)
     if choice == "local":
         from mlci.platforms.local import LocalPlatform
 

@@ -35,6 +35,7 @@ class LocalPlatform:
     checks_approvals = False
     tags_locally = True
     summary_limit = 0
+    comment_budget = 64_000
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or Path.cwd()

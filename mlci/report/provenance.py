@@ -26,8 +26,18 @@ def _git_head(cwd: Path) -> str | None:
 
 
 def current_run(cwd: Path | None = None) -> RunInfo:
-    """From GitHub Actions' variables when present, else from the local git checkout."""
+    """From GitHub Actions' or GitLab CI/CD's variables when present, else from the local git
+    checkout."""
     env = os.environ
+    if env.get("GITLAB_CI") == "true":
+        return RunInfo(
+            commit=env.get("CI_COMMIT_SHA") or _git_head(cwd or Path.cwd()),
+            ref=env.get("CI_COMMIT_REF_NAME"),
+            repository=env.get("CI_PROJECT_PATH"),
+            workflow=env.get("CI_JOB_NAME"),
+            run_url=env.get("CI_PIPELINE_URL"),
+            server_url=env.get("CI_SERVER_URL") if env.get("CI_PROJECT_PATH") else None,
+        )
     server = env.get("GITHUB_SERVER_URL", "https://github.com")
     repository = env.get("GITHUB_REPOSITORY")
     run_id = env.get("GITHUB_RUN_ID")

@@ -35,6 +35,7 @@ class GitHubPlatform:
     checks_approvals = True
     tags_locally = False
     summary_limit = SUMMARY_LIMIT
+    comment_budget = 64_000  # GitHub's comment holds 65,536; room for the marker and a note
 
     def __init__(self, ctx: GitHubContext) -> None:
         self.ctx = ctx

@@ -1,0 +1,1 @@
+"""GitLab: merge-request notes, tags, releases and approvals over GitLab's REST API (v4)."""
