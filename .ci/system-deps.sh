@@ -5,6 +5,7 @@ set -euo pipefail
 
 apt_packages=(
   git
+  cmark-gfm  # GitHub's markdown engine: the hostile-rendering tests (tests/render) use it
   rsync  # gitlab-ci-local copies the project with it
 )
 # Node for gitlab-ci-local; a machine that has node and npm already keeps them.

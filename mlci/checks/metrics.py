@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from mlci.checks.predictions import Labels, Predictions, Task
+from mlci.config.files import MAX_JSON_BYTES, read_capped
 from mlci.errors import MetricsError
 from mlci.vocab import Direction
 
@@ -280,16 +281,11 @@ class MetricsFile:
 def load_metrics(path: str | Path) -> MetricsFile:
     """Read a JSON (or YAML) metrics file of numbers, nested or flat, as dvclive writes."""
     path = Path(path)
+    raw = read_capped(path, what="metrics file", limit=MAX_JSON_BYTES, error=MetricsError)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MetricsError("metrics file not found", path=path) from None
-    except IsADirectoryError:
-        raise MetricsError("is a directory, expected a metrics JSON file", path=path) from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MetricsError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-    except OSError as exc:
-        raise MetricsError(f"cannot read metrics file: {exc.strerror}", path=path) from None
     data = _parse(text, path)
     if not isinstance(data, dict):
         raise MetricsError(
@@ -304,7 +300,10 @@ def _parse(text: str, path: Path) -> object:
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
+        from mlci.config.yaml_source import check_expansion
+
         try:
+            check_expansion(yaml.compose(text, Loader=yaml.SafeLoader), path, MetricsError)
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)

@@ -50,9 +50,12 @@ class LazyGroup(click.Group):
         except MlciError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            from mlci.render.escape import plain
+
             lines = exc.lines() if hasattr(exc, "lines") else [str(exc)]
             for line in lines:
-                click.echo(f"error: {line}", err=True)
+                # Errors quote column names, keys and paths from data: shown, never run in a log.
+                click.echo(f"error: {plain(line, None)}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -62,7 +65,9 @@ class LazyGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            detail = str(exc).splitlines()[0] if str(exc) else ""
+            from mlci.render.escape import plain
+
+            detail = plain(str(exc).splitlines()[0], 300) if str(exc) else ""
             click.echo(
                 f"error: internal error: {type(exc).__name__}: {detail} "
                 "(run with --debug for the traceback, and please report it)",

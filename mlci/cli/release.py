@@ -98,10 +98,12 @@ def release(
     problems = platform.release_problems()
     if problems:
         raise UsageError("; ".join(problems))
+    from mlci.render.escape import log_safe
+
     request = ReleaseRequest(report, report_path, project, requested, sha, model_file, template_dir)
     try:
         job = ReleaseJob(request, open_registry(project), platform)
-        result = job.execute(job.plan(), log=lambda line: click.echo(line, err=True))
+        result = job.execute(job.plan(), log=lambda line: click.echo(log_safe(line), err=True))
     finally:
         platform.close()
     outputs = {"status": report.status, "version": result.version, "tag": result.tag}

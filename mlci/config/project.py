@@ -1,7 +1,8 @@
 """The ``mlci.yml`` contract: what ``mlci check`` runs.
 
 Every section is optional: a data-only project has no ``model`` and no ``gates``.
-Relative paths are resolved against the directory holding ``mlci.yml``.
+Relative paths are resolved against the directory holding ``mlci.yml`` and must stay
+inside its repository (``mlci.config.paths``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import ConfigDict, Field, ValidationError, model_validator
 from mlci.config.base import StrictModel as _Strict
 from mlci.config.drift import DriftConfig
 from mlci.config.gates import GateConfig, RegistryConfig
+from mlci.config.paths import confine
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.release import ReleaseConfig
 from mlci.config.yaml_source import YamlDocument, load_yaml
@@ -91,8 +93,9 @@ class ProjectConfig(_Strict):
         return self
 
     def resolve(self, relative: str | Path) -> Path:
+        """A path written in mlci.yml: relative to it, and confined to its repository."""
         path = Path(relative)
-        return path if path.is_absolute() else self.root / path
+        return confine(path if path.is_absolute() else self.root / path, self.root)
 
 
 def project_from_document(doc: YamlDocument) -> ProjectConfig:

@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 
-from mlci.errors import ConfigError
+from mlci.config.files import MAX_CONFIG_BYTES, read_capped
+from mlci.errors import ConfigError, InputError
 
-__all__ = ["YamlDocument", "load_yaml"]
+__all__ = ["MAX_EXPANDED_NODES", "YamlDocument", "check_expansion", "load_yaml"]
 
 
 @dataclass(frozen=True)
@@ -83,23 +84,60 @@ def _check_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
             _check_duplicate_keys(item, path)
 
 
+# Aliases let a few lines stand for billions of values ("billion laughs"); a real config
+# expands to a few thousand.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def check_expansion(root: yaml.Node | None, path: Path, error: type[InputError] = ConfigError) -> None:
+    """Refuse a document whose aliases expand past ``MAX_EXPANDED_NODES`` (or loop)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            mark = node.start_mark
+            raise error("recursive YAML alias", path=path, line=mark.line + 1, column=mark.column + 1)
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            mark = node.start_mark
+            raise error(
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values: refused",
+                path=path,
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        sizes[key] = total
+        return total
+
+    if root is not None:
+        size(root)
+
+
 def load_yaml(path: str | Path, *, what: str = "config file") -> YamlDocument:
-    """Parse ``path`` as YAML; every problem becomes a ``ConfigError`` naming the line."""
+    """Parse ``path`` as YAML; every problem becomes a ``ConfigError`` naming the line.
+
+    Only a regular file of at most ``MAX_CONFIG_BYTES``; aliases may not expand past
+    ``MAX_EXPANDED_NODES`` values.
+    """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{what} not found", path=path) from None
-    except IsADirectoryError:
-        raise ConfigError(f"{what} is a directory, expected a YAML file", path=path) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {what}: {exc.strerror}", path=path) from None
+    raw = read_capped(path, what=what, limit=MAX_CONFIG_BYTES, error=ConfigError)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{what} is not valid UTF-8 (byte {exc.start})", path=path) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        check_expansion(root, path)
         _check_duplicate_keys(root, path)
         data = yaml.load(text, Loader=yaml.SafeLoader) if root is not None else None
     except yaml.MarkedYAMLError as exc:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from mlci.config.files import check_regular_file
 from mlci.errors import DataError
 from mlci.io.formats import DataFormat, detect_format
 
@@ -74,6 +75,7 @@ def open_source(path: str | Path) -> DataSource:
         raise DataError(f"cannot read file: {exc.strerror}", path=path) from None
     if path.is_dir():
         raise DataError("is a directory, expected a data file", path=path)
+    check_regular_file(path, "data file", DataError)  # a FIFO or a device would block or never end
     if size == 0:
         raise DataError("file is empty", path=path)
     if fmt is DataFormat.PARQUET:

@@ -34,14 +34,19 @@ Templates = "str | Path | None"
 
 
 def _style(color: bool) -> Callable[..., str]:
+    from mlci.render.targets import safe_style
+
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
-    return style
+    return safe_style(style)
 
 
 def render_text(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
-    return render_template("report.txt.j2", templates, report=report, style=_style(color))
+    """Terminal and CI-log text: no workflow command or hidden character survives from data."""
+    from mlci.render.escape import log_safe
+
+    return log_safe(render_template("report.txt.j2", templates, report=report, style=_style(color)))
 
 
 def render_markdown(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import re
+import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,27 @@ def template_dirs(override: str | Path | None = None) -> list[Path]:
     return dirs
 
 
+class RootedLoader(jinja2.FileSystemLoader):
+    """Templates from the given folders only: regular files that do not lead out of their
+    folder through a symlink (a pull request can change a template folder)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            real = candidate.resolve()
+            if not real.is_relative_to(Path(folder).resolve()):
+                raise UsageError("template leads outside its template folder (a symlink?)", path=candidate)
+            if not stat.S_ISREG(os.stat(real).st_mode):
+                raise UsageError("template is not a regular file", path=candidate)
+            break
+        return super().get_source(environment, template)
+
+
 def number(value: Any, digits: int = 4) -> str:
     """A number as reports show it: 4 significant digits, thousands separators, NaN, —."""
     if value is None:
@@ -48,30 +71,37 @@ def number(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml(value: Any) -> str:
-    """Text XML 1.0 can hold: characters it forbids are dropped (autoescape does the rest)."""
-    return _XML_INVALID.sub("", str(value))
-
-
 def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
 
-def environment(override: str | Path | None = None, *, html: bool = False) -> jinja2.Environment:
+def environment(
+    override: str | Path | None = None, *, html: bool = False, target: str | None = None
+) -> jinja2.Environment:
+    """The environment for one output target (``md``, ``text``, ``html``, ``xml``; None: raw).
+
+    Every ``{{ value }}`` of a target is escaped for it unless a filter already made it safe
+    (see ``mlci.render.targets``): a template, built in or a user's, cannot forget.
+    """
+    from mlci.render.targets import TARGETS
+
+    if target is None and html:
+        target = "html"
+    spec = TARGETS.get(target or "")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(override)]),
-        autoescape=jinja2.select_autoescape(["html.j2", "xml.j2"], default=False) if html else False,
+        loader=RootedLoader(template_dirs(override)),
+        autoescape=spec is not None,
+        finalize=spec.finalize if spec is not None else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(
-        md=escape.md, md_code=escape.md_code, plain=escape.plain, num=number, plural=_plural, xml=_xml
-    )
+    env.filters.update(num=number, plural=_plural)
+    if spec is not None:
+        env.filters.update(spec.filters)
+    else:
+        env.filters.update(md=escape.md, md_code=escape.md_code, plain=escape.plain, xml=escape.xml_text)
     env.filters.update(
         by_severity=views.by_severity,
         gate_rule=views.gate_rule,
@@ -82,9 +112,17 @@ def environment(override: str | Path | None = None, *, html: bool = False) -> ji
     return env
 
 
+def target_of(name: str) -> str | None:
+    """The output target a template writes, from its name: ``report.md.j2`` -> ``md``."""
+    for suffix, target in ((".md.j2", "md"), (".txt.j2", "text"), (".html.j2", "html"), (".xml.j2", "xml")):
+        if name.endswith(suffix):
+            return target
+    return None
+
+
 def render_template(name: str, override: str | Path | None = None, **context: Any) -> str:
     try:
-        template = environment(override, html=name.endswith((".html.j2", ".xml.j2"))).get_template(name)
+        template = environment(override, target=target_of(name)).get_template(name)
     except jinja2.TemplateNotFound:
         raise UsageError(f"template {name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:

@@ -7,7 +7,6 @@ did not run is ``null``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Literal
 
@@ -62,19 +61,17 @@ def overall_status(report: Report) -> Status:
 
 
 def load_report(path: str | Path) -> Report:
-    """Read a report file; an unreadable or invalid one is a clear exit-2 error."""
+    """Read a report file; anything that is not an mlci report is a clear exit-2 error.
+
+    Strict (``mlci.report.strict``): the file may come from a fork's run.
+    """
+    from mlci.config.files import read_capped
+    from mlci.report.strict import MAX_REPORT_BYTES, check_report, parse_report
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("report file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read report: {exc}", path=path) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
-    if isinstance(data, dict) and data.get("mlci_report_version") not in (None, REPORT_VERSION):
+    raw = read_capped(path, what="report file", limit=MAX_REPORT_BYTES)
+    data = check_report(parse_report(raw, path), path)
+    if data.get("mlci_report_version") != REPORT_VERSION:
         raise InputError(
             f"report version {data.get('mlci_report_version')!r} is not supported (expected 1)",
             path=path,

@@ -239,5 +239,5 @@ def test_markdown_escapes_metric_names(mlci, tmp_path):
     run = mlci("gate", "-c", config, "--format", "md", "-o", tmp_path / "gates.md")
     assert run.exit_code == 1
     text = (tmp_path / "gates.md").read_text()
-    assert "a&#124;b &lt;img src=x&gt; &#64;team" in text
+    assert "a&#124;b &lt;img src=x&gt; &#64;&#8203;team" in text  # a zero-width space stops the mention
     assert "<img" not in text and "@team" not in text

@@ -18,7 +18,6 @@ Every other value goes through Python's ``re``, so the answer never depends on t
 from __future__ import annotations
 
 import re
-import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -70,12 +69,11 @@ def _python_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _python_search(series: pd.Series, pattern: str) -> np.ndarray:
-    text = series.astype(object)
-    with warnings.catch_warnings():
-        # pandas warns that a pattern with groups is "not extract": we only want a match.
-        warnings.simplefilter("ignore", UserWarning)
-        found = text.str.contains(_python_regex(pattern), regex=True, na=False)
-    return found.to_numpy(dtype=bool, na_value=False)
+    # Python's re backtracks: a deadline stops a pattern such as ^(a+)+$ (regex_deadline).
+    from mlci.checks.validation.regex_deadline import bounded_search
+
+    _python_regex(pattern)  # a pattern the schema check let through compiles
+    return np.array(bounded_search(pattern, series.astype(object).tolist()), dtype=bool)
 
 
 def search(series: pd.Series, pattern: str) -> np.ndarray:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from mlci.checks.validation.arrow_text import is_in, search, text_lengths
 from mlci.checks.validation.dtypes import Parsed
+from mlci.checks.validation.regex_deadline import PatternTimeout
 from mlci.checks.validation.results import Tally
 from mlci.config.schema import ColumnSpec, parse_datetime_bound
 from mlci.vocab import CHECK_ORDER, ViolationCheck
@@ -85,7 +86,11 @@ def apply_rules(name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed
         record("allowed", ~_mask(allowed_ok))
     if spec.dtype in ("string", "category"):
         if spec.pattern is not None:
-            record("pattern", ~search(values, spec.pattern))
+            try:
+                record("pattern", ~search(values, spec.pattern))
+            except PatternTimeout as exc:
+                exc.key = f"columns.{name}.pattern"
+                raise
         if spec.min_length is not None or spec.max_length is not None:
             lengths = text_lengths(values)
             if spec.min_length is not None:

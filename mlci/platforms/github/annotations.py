@@ -35,7 +35,9 @@ class Annotation:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # "##[" anywhere would start a second (v2) command on the same line.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped.replace("##[", "##%5B")
 
 
 def escape_property(text: str) -> str:
@@ -70,7 +72,7 @@ def _violation_notes(report: Report) -> Iterable[Annotation]:
     for dataset in report.validation or []:
         for v in dataset.violations:
             where = f"column {plain(v.column)}" if v.column is not None else "table"
-            text = f"{plain(dataset.dataset)}: {where} failed {v.check} on {v.failed_count:,} row(s)"
+            text = f"{plain(dataset.dataset)}: {where} failed {plain(v.check)} on {v.failed_count:,} row(s)"
             if v.expected:
                 text += f" (expected {plain(v.expected)})"
             if v.examples:
