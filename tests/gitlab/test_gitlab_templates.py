@@ -234,3 +234,15 @@ def test_check_runs_on_merge_requests_and_release_only_on_the_default_branch(tmp
     assert _jobs_that_run(root) == {"mlci": "on_success", "mlci-release": "manual"}  # on main
     subprocess.run(["git", "checkout", "-q", "-b", "feature"], cwd=root, check=True, timeout=60)
     assert _jobs_that_run(root) == {}  # a branch pipeline without a merge request
+
+
+def test_docs_quick_start_is_what_init_writes(mlci: Any, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    assert mlci("init", tmp_path, "--platform", "gitlab").exit_code == 0
+    written = yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    docs = (ROOT / "docs" / "gitlab.md").read_text(encoding="utf-8")
+    block = docs.split("## Quick start", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert yaml.safe_load(block) == written
+    # The component the docs and init name is the one in this repository's templates/.
+    (include,) = written["include"]
+    assert include["component"].rsplit("/", 1)[1].split("@")[0] in COMPONENTS
