@@ -198,3 +198,32 @@ def test_default_branch_pipeline_releases_exactly_once(
     assert list(gitlab.releases[PROJECT_ID]) == ["churn@v1.0.0"]
     assert len(gitlab.calls("POST", r"/repository/tags$")) == 1
     assert len(gitlab.calls("POST", r"/releases$")) == 1
+
+
+@pytest.mark.slow
+def test_advisory_mode_passes_a_failed_check_but_a_broken_run_still_fails(
+    user_project: GitLabProject, gitlab: GitLabStub
+) -> None:
+    sha = _merge_request(user_project, gitlab, current_ok=False)
+    # fail-on-failure: false, as its variable: gitlab-ci-local 4.52.0 drops include inputs
+    # whose value is false (tests/gitlab checks the input sets this variable).
+    variables = {
+        **_variables(gitlab, user_project, sha=sha, token=TOKEN, merge_request_iid=IID),
+        "MLCI_FAIL_JOB": "false",
+    }
+
+    advisory = _run(user_project, variables)
+
+    assert advisory.job_passed("mlci") and advisory.returncode == 0, advisory.tail()
+    assert "a check failed; the job goes on because fail-on-failure is false" in advisory.log
+    assert len(_ours(gitlab)) == 1  # reported all the same
+
+    user_project.write("mlci.yml", CHECK_CONFIG.replace("data/current.csv", "data/missing.csv"))
+    user_project.commit("point at data that is not there")
+
+    broken = _run(user_project, variables)
+
+    assert broken.job_failed("mlci"), broken.tail()
+    assert "mlci check could not run (exit 2)" in broken.log
+    assert "data/missing.csv" in broken.log  # the one-line error names the file
+    assert len(gitlab.calls("POST", r"/notes$")) == 1 and gitlab.calls("PUT", r"/notes/") == []
