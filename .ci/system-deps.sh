@@ -6,7 +6,9 @@ set -euo pipefail
 apt_packages=(
   git
   cmark-gfm  # GitHub's markdown engine: the hostile-rendering tests (tests/render) use it
-  rsync  # gitlab-ci-local copies the project with it
+  prometheus              # promtool: checks the metrics exposition and the alert rules
+  prometheus-pushgateway  # a real Pushgateway for the `mlci push` tests
+  rsync                   # gitlab-ci-local copies the project with it
 )
 # Node for gitlab-ci-local; a machine that has node and npm already keeps them.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -71,3 +71,26 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return _write
+
+
+def system_tool(name: str, package: str) -> str:
+    """A program from a Debian package (.ci/system-deps.sh installs it), or skip naming it."""
+    import shutil
+
+    found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").is_file() else None)
+    if found is None:
+        pytest.skip(f"{name} is not installed (Debian package {package}; run .ci/system-deps.sh)")
+    return found
+
+
+@pytest.fixture
+def promtool() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run Prometheus's own ``promtool`` (e.g. ``promtool("check", "metrics", input=text)``)."""
+    tool = system_tool("promtool", "prometheus")
+
+    def run(*args: str | Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [tool, *[str(a) for a in args]], input=input, capture_output=True, text=True, timeout=60
+        )
+
+    return run

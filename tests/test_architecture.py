@@ -2,7 +2,8 @@
 
 DESIGN.md draws the layers (config, io, checks, engines, registry, report, render,
 platforms, app, cli); ``errors`` and ``vocab`` are the ground floor every layer may use.
-Imports inside functions count too: a lazy import is still a dependency.
+Imports inside functions count too: a lazy import is still a dependency. Imports under
+``if TYPE_CHECKING:`` do not: they exist for the type checker only, never at run time.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _imports() -> dict[str, set[str]]:
     for path in PACKAGE.rglob("*.py"):
         name = _module_name(path)
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mlci"):
                 if node.level == 0:
                     targets.add(node.module)
@@ -33,6 +34,25 @@ def _imports() -> dict[str, set[str]]:
                 targets.update(a.name for a in node.names if a.name.startswith("mlci"))
         graph[name] = targets
     return graph
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node, except what sits under ``if TYPE_CHECKING:``."""
+    out: list[ast.AST] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for child in ast.iter_child_nodes(node):
+            typing_only = isinstance(child, ast.If) and (
+                (isinstance(child.test, ast.Name) and child.test.id == "TYPE_CHECKING")
+                or (isinstance(child.test, ast.Attribute) and child.test.attr == "TYPE_CHECKING")
+            )
+            if typing_only:
+                stack.extend(child.orelse)
+            else:
+                stack.append(child)
+    return out
 
 
 def _layer(module: str) -> str:

@@ -25,7 +25,14 @@ from mlci.report.drift import (
 )
 from mlci.report.model import Report
 
-__all__ = ["DriftRequest", "drift_between_files", "drift_section", "drift_report", "project_drift"]
+__all__ = [
+    "DriftRequest",
+    "drift_between_files",
+    "drift_section",
+    "drift_report",
+    "name_datasets",
+    "project_drift",
+]
 
 
 # Field by field, not ``**asdict(...)``: a field renamed on either side fails type-checking.
@@ -182,11 +189,22 @@ def project_drift(
         raise
     # Paths as written in mlci.yml, like the validation section: the report reads the same
     # whichever directory mlci ran from.
-    return drift_section(
+    section = drift_section(
         outcome,
         reference_path=config.datasets[drift.reference].path,
         current_path=config.datasets[drift.current].path,
     )
+    return name_datasets(section, drift.reference, drift.current)
+
+
+def name_datasets(section: DriftSection, reference: str, current: str) -> DriftSection:
+    """Record the mlci.yml keys of both sides (metrics label series with them)."""
+    update: dict[str, DriftDataset] = {}
+    if section.reference is not None:
+        update["reference"] = section.reference.model_copy(update={"dataset": reference})
+    if section.current is not None:
+        update["current"] = section.current.model_copy(update={"dataset": current})
+    return section.model_copy(update=update)
 
 
 @dataclass(frozen=True)

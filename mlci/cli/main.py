@@ -14,7 +14,11 @@ __all__ = ["COMMANDS", "cli", "main"]
 # name -> (module, attribute, one-line help shown by `mlci --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("mlci.cli.check", "check", "Run every check in mlci.yml and write mlci-report.json."),
-    "report": ("mlci.cli.report", "report", "Render a report JSON as md, html, json, junit or text."),
+    "report": (
+        "mlci.cli.report",
+        "report",
+        "Render a report JSON as md, html, json, junit, text or prometheus.",
+    ),
     "validate": ("mlci.cli.validate", "validate", "Validate datasets against a schema."),
     "schema": ("mlci.cli.schema", "schema", "Infer a schema from a dataset."),
     "drift": ("mlci.cli.drift", "drift", "Detect drift between a reference and a current dataset."),
@@ -23,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("mlci.cli.init", "init", "Scaffold mlci.yml, a schema and the pull-request workflow."),
     "comment": ("mlci.cli.comment", "comment", "Post the report as a sticky PR comment and job summary."),
     "release": ("mlci.cli.release", "release", "Register, tag and publish an approved model version."),
+    "push": ("mlci.cli.push", "push", "Push a report's metrics to a Prometheus Pushgateway."),
+    "monitor": ("mlci.cli.monitor", "monitor", "Scheduled drift: report, push, sticky issue, retraining."),
 }
 
 

@@ -17,11 +17,12 @@ __all__ = ["report"]
     "--format",
     "fmt",
     env="FORMAT",
-    type=click.Choice(["md", "html", "json", "junit", "text"], case_sensitive=False),
+    type=click.Choice(["md", "html", "json", "junit", "text", "prometheus"], case_sensitive=False),
     default="md",
     show_default=True,
     help="md: the PR comment (fits GitHub's size limit); html: one self-contained page; "
-    "junit: XML for test-report UIs; text: a terminal summary.",
+    "junit: XML for test-report UIs; text: a terminal summary; prometheus: the metrics text "
+    "format (Pushgateway, node-exporter textfile, GitLab's metrics report).",
 )
 @output_option()
 @option(
@@ -42,6 +43,7 @@ def report(report_path: Path, fmt: str, output: Path | None, template_dir: Path 
       mlci report mlci-report.json --format md -o comment.md
       mlci report mlci-report.json --format html -o report.html
       mlci report mlci-report.json --format junit -o mlci-junit.xml
+      mlci report mlci-report.json --format prometheus -o metrics.txt
     """
     from mlci.render import render
     from mlci.report import load_report

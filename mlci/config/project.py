@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, ValidationError, model_validator
 from mlci.config.base import StrictModel as _Strict
 from mlci.config.drift import DriftConfig
 from mlci.config.gates import GateConfig, RegistryConfig
+from mlci.config.monitor import MonitorConfig
 from mlci.config.paths import confine
 from mlci.config.problems import ConfigProblems, from_validation_error, problem
 from mlci.config.release import ReleaseConfig
@@ -69,6 +70,7 @@ class ProjectConfig(_Strict):
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     release: ReleaseConfig = Field(default_factory=ReleaseConfig)
+    monitor: MonitorConfig | None = None
 
     # Where mlci.yml lives; relative paths inside it are resolved against this.
     root: Path = Field(default=Path("."), exclude=True)
@@ -106,6 +108,21 @@ def project_from_document(doc: YamlDocument) -> ProjectConfig:
         config = ProjectConfig.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(doc, exc, ProjectConfig) from None
+    if config.monitor is not None:
+        # Checked here, not in a model validator, so the error points at the key's line.
+        for side in ("reference", "current"):
+            name = getattr(config.monitor, side)
+            if name not in config.datasets:
+                known = ", ".join(config.datasets) or "none defined"
+                raise ConfigProblems(
+                    [
+                        problem(
+                            doc,
+                            ("monitor", side),
+                            f"names dataset '{name}', which is not under datasets ({known})",
+                        )
+                    ]
+                )
     return config.model_copy(update={"root": doc.path.parent})
 
 

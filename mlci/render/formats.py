@@ -28,6 +28,7 @@ class OutputFormat(str, Enum):
     MD = "md"
     HTML = "html"
     JUNIT = "junit"
+    PROMETHEUS = "prometheus"
 
 
 Templates = "str | Path | None"
@@ -70,6 +71,13 @@ def render_junit(report: Report, templates: str | Path | None = None, color: boo
     return render_template("junit.xml.j2", templates, report=report)
 
 
+def render_prometheus(report: Report, templates: str | Path | None = None, color: bool = False) -> str:
+    # Plain code, no template: the format is a handful of fixed line shapes and escapes.
+    from mlci.render.prometheus import render_prometheus as render_exposition
+
+    return render_exposition(report)
+
+
 Renderer = Callable[[Report, "str | Path | None", bool], str]
 
 RENDERERS: dict[OutputFormat, Renderer] = {
@@ -78,6 +86,7 @@ RENDERERS: dict[OutputFormat, Renderer] = {
     OutputFormat.MD: render_markdown,
     OutputFormat.HTML: render_html,
     OutputFormat.JUNIT: render_junit,
+    OutputFormat.PROMETHEUS: render_prometheus,
 }
 
 

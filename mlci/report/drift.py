@@ -101,6 +101,7 @@ class DriftSkipped(BaseModel):
 class DriftDataset(BaseModel):
     path: str
     rows: int = Field(ge=0)
+    dataset: str | None = None  # its key under mlci.yml's datasets:, when it came from there
 
 
 class DriftSection(BaseModel):

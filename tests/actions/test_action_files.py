@@ -27,7 +27,7 @@ ACTIONS = [ROOT / "action.yml", *sorted(ROOT.glob("actions/*/action.yml"))]
 EXAMPLES = sorted((ROOT / "examples" / "workflows").glob("*.yml"))
 OWN_CI = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 WORKFLOWS = EXAMPLES + OWN_CI
-STEP_ACTIONS = ("setup", "validate", "drift", "gate", "comment", "release")
+STEP_ACTIONS = ("setup", "validate", "drift", "gate", "comment", "release", "monitor")
 
 _SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+(\.\d+)*$")
 

@@ -70,7 +70,7 @@ def test_json_is_the_report_shape_with_only_drift(mlci, tmp_path: Path) -> None:
     assert drift["drifted_share"] == 0.5 and drift["dataset_drift"] is True
     for column in drift["columns"]:
         assert {"column", "kind", "method", "statistic", "p_value", "threshold", "drifted"} <= set(column)
-    assert drift["reference"] == {"path": str(ref), "rows": 2000}
+    assert drift["reference"] == {"path": str(ref), "rows": 2000, "dataset": None}  # no mlci.yml key
     assert load_report(out).drift.columns[0].column == "age"
 
 

@@ -1,13 +1,14 @@
 """A stateful stand-in for the GitHub REST API, served over real HTTP on 127.0.0.1.
 
 It keeps issue comments, pull requests and reviews, git refs and tag objects, releases
-and release assets, and answers the way GitHub documents: list endpoints paginate at 30
-items by default (``per_page`` up to 100) with ``Link`` headers; request bodies missing a
-documented required field get a 422; duplicates (a ref, a release for a tag, an asset
-name) get GitHub's 422s. Faults can be injected: 5xx answers, slow answers (processed,
-then held past the client's timeout), secondary and primary rate limits, and a read-only
-mode that answers writes with 403 "Resource not accessible by integration". Every request
-must carry the token; every request is recorded for assertions.
+and release assets, issues and workflow dispatches (``github_stub_issues.py``), and
+answers the way GitHub documents: list endpoints paginate at 30 items by default
+(``per_page`` up to 100) with ``Link`` headers; request bodies missing a documented
+required field get a 422; duplicates (a ref, a release for a tag, an asset name) get
+GitHub's 422s. Faults can be injected: 5xx answers, slow answers (processed, then held
+past the client's timeout), secondary and primary rate limits, and a read-only mode that
+answers writes with 403 "Resource not accessible by integration". Every request must
+carry the token; every request is recorded for assertions.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .github_stub_api import BOT, NOT_FOUND, Answer, StubEndpoints
+from .github_stub_issues import Dispatch, IssueEndpoints, Workflow
 
 __all__ = ["BOT", "GitHubStub", "Recorded", "actions_env", "TOKEN"]
 
@@ -59,7 +61,7 @@ class Fault:
         )
 
 
-class GitHubStub(StubEndpoints):
+class GitHubStub(StubEndpoints, IssueEndpoints):
     def __init__(self, token: str = TOKEN, default_per_page: int = 30) -> None:
         self.token = token
         self.default_per_page = default_per_page
@@ -77,6 +79,11 @@ class GitHubStub(StubEndpoints):
         self.assets: dict[int, list[dict[str, Any]]] = {}
         self.asset_bytes: dict[int, bytes] = {}
         self.break_uploads = 0  # uploads that leave a "starter" asset and answer 502
+        self.issues: dict[str, dict[int, dict[str, Any]]] = {}
+        self.workflows: dict[str, dict[str, Workflow]] = {}
+        self.branches: dict[str, set[str]] = {}
+        self.dispatches: list[Dispatch] = []
+        self.denied: set[str] = set()
         self._ids = itertools.count(1001)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -298,7 +305,7 @@ class GitHubStub(StubEndpoints):
         if self.read_only and method != "GET":
             return 403, {}, {"message": "Resource not accessible by integration"}
         with self.lock:
-            for verb, pattern, action in self._routes():
+            for verb, pattern, action in self._routes() + self._issue_routes():
                 match = re.fullmatch(pattern, path)
                 if verb == method and match:
                     args = [unquote(g) for g in match.groups()]
