@@ -132,9 +132,11 @@ def test_failing_check_fails_the_job_posts_one_note_and_a_rerun_updates_it(
         "mlci-junit.xml",
         "mlci-report.md",
         "mlci-report.html",
+        "mlci-metrics.txt",
     }
     assert json.loads((artifacts / "mlci-report.json").read_text())["status"] == "failed"
     assert "<testsuite" in (artifacts / "mlci-junit.xml").read_text()
+    assert 'mlci_report_passed{model="unnamed"} 0\n' in (artifacts / "mlci-metrics.txt").read_text()
 
     rerun = _run(user_project, variables)
 

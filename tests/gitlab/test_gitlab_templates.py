@@ -103,7 +103,8 @@ def test_the_variables_carry_the_inputs() -> None:
     assert variables["MLCI_CONFIG"] == "services/churn/mlci.yml"
     assert variables["MLCI_MODE"] == "off" and variables["MLCI_FAIL_JOB"] == "false"
     assert variables["MLCI_PLATFORM"] == "gitlab"  # a component always reports to GitLab
-    assert job["artifacts"]["reports"]["junit"] == variables["MLCI_JUNIT"]
+    reports = {"junit": variables["MLCI_JUNIT"], "metrics": variables["MLCI_METRICS"]}
+    assert job["artifacts"]["reports"] == reports  # the MR's test report and metrics widgets
     assert job["artifacts"]["when"] == "always"  # the report is kept when the check fails
     assert job["cache"]["paths"] == [".mlci-venv/"] and job["cache"]["when"] == "always"
 
