@@ -20,10 +20,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import yaml
 
 from mlci import __version__
+from mlci.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = {name: ROOT / "templates" / f"{name}.yml" for name in ("check", "release")}
@@ -97,13 +99,40 @@ def test_inputs_reach_scripts_only_through_variables(name: str) -> None:
     assert read <= set(job["variables"]), read - set(job["variables"])
 
 
+def _option_twins(group: click.Group) -> set[str]:
+    """Every ``MLCI_<OPTION>`` environment variable some mlci command reads."""
+    names: set[str] = set()
+    ctx = click.Context(group)
+    for command in (group.get_command(ctx, n) for n in group.list_commands(ctx)):
+        assert command is not None
+        if isinstance(command, click.Group):
+            names |= _option_twins(command)
+        for param in command.params:
+            envvar = getattr(param, "envvar", None)
+            names |= {envvar} if isinstance(envvar, str) else set(envvar or ())
+    return names
+
+
+# The job variables that are meant for mlci itself; every other one must be the job's alone.
+FOR_MLCI = {"MLCI_PLATFORM", "MLCI_CONFIG", "MLCI_REPORT", "MLCI_KEY", "MLCI_MODE", "MLCI_MODEL_VERSION"}
+
+
+@pytest.mark.parametrize("name", sorted(COMPONENTS))
+def test_job_variables_only_reach_the_mlci_options_they_are_for(name: str) -> None:
+    twins = _option_twins(cli)
+    assert twins >= FOR_MLCI
+    variables = set(_job(name)["variables"])
+    # e.g. MLCI_FAIL_ON_FAILURE would make `mlci comment` exit 1; MLCI_METRICS is `mlci gate --metrics`.
+    assert variables & twins <= FOR_MLCI, variables & twins - FOR_MLCI
+
+
 def test_the_variables_carry_the_inputs() -> None:
     job = _job("check", {"config": "services/churn/mlci.yml", "mode": "off", "fail-on-failure": False})
     variables = job["variables"]
     assert variables["MLCI_CONFIG"] == "services/churn/mlci.yml"
     assert variables["MLCI_MODE"] == "off" and variables["MLCI_FAIL_JOB"] == "false"
     assert variables["MLCI_PLATFORM"] == "gitlab"  # a component always reports to GitLab
-    reports = {"junit": variables["MLCI_JUNIT"], "metrics": variables["MLCI_METRICS"]}
+    reports = {"junit": variables["MLCI_JUNIT"], "metrics": variables["MLCI_METRICS_REPORT"]}
     assert job["artifacts"]["reports"] == reports  # the MR's test report and metrics widgets
     assert job["artifacts"]["when"] == "always"  # the report is kept when the check fails
     assert job["cache"]["paths"] == [".mlci-venv/"] and job["cache"]["when"] == "always"
