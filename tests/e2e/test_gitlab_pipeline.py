@@ -4,9 +4,9 @@ One user's repository serves every test in this module (as one GitLab project do
 mlci venv the component caches under the project directory is built once; before each run
 the working tree is cleaned back to its commit, as a GitLab runner's fresh checkout is.
 Each test gets its own GitLab stand-in. A merge-request pipeline posts one sticky note and
-a re-run updates it; a failing check fails the job but still posts; the default branch
-releases exactly once; a job-token-only pipeline warns and posts nothing; no token is
-ever in a job log.
+the next push's pipeline updates it; a failing check fails the job but still posts; the
+default branch releases exactly once; a job-token-only pipeline warns and posts nothing;
+advisory mode passes a failed check, never a broken run; no token is ever in a job log.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_gitlab_ci_local_is_the_tested_release(gitlab_ci_local: str) -> None:
 
 
 @pytest.mark.slow
-def test_failing_check_fails_the_job_posts_one_note_and_a_rerun_updates_it(
+def test_failing_check_fails_the_job_posts_one_note_and_the_next_push_updates_it(
     user_project: GitLabProject, gitlab: GitLabStub
 ) -> None:
     sha = _merge_request(user_project, gitlab, current_ok=False)
@@ -138,7 +138,11 @@ def test_failing_check_fails_the_job_posts_one_note_and_a_rerun_updates_it(
     assert "<testsuite" in (artifacts / "mlci-junit.xml").read_text()
     assert 'mlci_report_passed{model="unnamed"} 0\n' in (artifacts / "mlci-metrics.txt").read_text()
 
-    rerun = _run(user_project, variables)
+    # The next push to the merge request: a new commit, the data still broken.
+    user_project.write("NOTES.md", "retrained, data unchanged\n")
+    pushed = user_project.commit("retrain")
+    gitlab.add_commit(PROJECT_ID, pushed, branch=user_project.git("branch", "--show-current"))
+    rerun = _run(user_project, {**variables, "CI_COMMIT_SHA": pushed, "CI_COMMIT_SHORT_SHA": pushed[:8]})
 
     assert rerun.job_failed("mlci"), rerun.tail()
     assert "reusing the cached venv" in rerun.log
