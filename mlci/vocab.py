@@ -16,6 +16,7 @@ __all__ = [
     "DIRECTIONS",
     "DRIFT_KINDS",
     "DRIFT_METHODS",
+    "DRIFT_STATUSES",
     "DTYPES",
     "GATE_CODES",
     "RULE_KINDS",
@@ -29,6 +30,7 @@ __all__ = [
     "Direction",
     "DriftKind",
     "DriftMethod",
+    "DriftStatus",
     "Dtype",
     "GateCode",
     "RuleKind",
@@ -81,8 +83,11 @@ CHECK_ORDER: tuple[ViolationCheck, ...] = (
 
 # -- statuses ---------------------------------------------------------------------------
 
-CheckStatus = Literal["passed", "failed"]  # a dataset's validation, the drift section
+CheckStatus = Literal["passed", "failed"]  # a dataset's validation
 CHECK_STATUSES: tuple[CheckStatus, ...] = get_args(CheckStatus)
+# The drift section: skipped when no column could be tested (drift checked nothing).
+DriftStatus = Literal["passed", "failed", "skipped"]
+DRIFT_STATUSES: tuple[DriftStatus, ...] = get_args(DriftStatus)
 ReportStatus = Literal["passed", "failed"]
 REPORT_STATUSES: tuple[ReportStatus, ...] = get_args(ReportStatus)
 GateStatus = Literal["passed", "failed", "skipped"]
@@ -103,9 +108,11 @@ GateCode = Literal[
     "missing_candidate",
     "unavailable",
     "nan_candidate",
+    "infinite_candidate",  # +-Infinity or beyond float range: not a measurement
     "no_baseline",
     "missing_baseline",
     "nan_baseline",
+    "infinite_baseline",
 ]
 GATE_CODES: tuple[GateCode, ...] = get_args(GateCode)
 Task = Literal["classification", "regression"]
@@ -121,7 +128,7 @@ DRIFT_METHODS: tuple[DriftMethod, ...] = get_args(DriftMethod)
 SkipReason = Literal[
     "only_in_reference",  # the current data has no such column
     "only_in_current",  # the reference has no such column
-    "not_found",  # listed under drift.include but in neither file
+    "not_found",  # no longer produced: a drift setting naming no column is a config error
     "no_reference_values",  # every reference value is missing
     "no_current_values",  # every current value is missing
     "no_numbers",  # a numeric column with no usable number on one side

@@ -30,6 +30,7 @@ __all__ = [
     "drift_between_files",
     "drift_section",
     "drift_report",
+    "locate_drift_error",
     "name_datasets",
     "project_drift",
 ]
@@ -124,8 +125,10 @@ def drift_section(
     reference_path: str | Path | None = None,
     current_path: str | Path | None = None,
 ) -> DriftSection:
+    untested = outcome.untested_reason
     return DriftSection(
-        status="failed" if outcome.failed else "passed",
+        status="skipped" if untested is not None else "failed" if outcome.failed else "passed",
+        reason=untested,
         drifted_share=round(outcome.drifted_share, 6),
         dataset_drift=outcome.dataset_drift,
         columns=[_column(c) for c in outcome.columns],
@@ -144,6 +147,23 @@ def drift_section(
         ),
         skipped=[_skipped(s) for s in outcome.skipped],
     )
+
+
+def locate_drift_error(exc: ConfigError, config_path: str | Path) -> ConfigError:
+    """A drift config error from the checks, pointed at its place in mlci.yml."""
+    from mlci.checks.drift.column_names import UnknownDriftColumn
+    from mlci.config.problems import ConfigProblems, problem
+    from mlci.config.yaml_source import load_yaml
+
+    doc = load_yaml(config_path)
+    found = exc.problems if isinstance(exc, ConfigProblems) else [exc]
+    located = [
+        problem(doc, e.loc, e.message)
+        if isinstance(e, UnknownDriftColumn)
+        else ConfigError(e.message, path=config_path, key=e.key)
+        for e in found
+    ]
+    return ConfigProblems(located)
 
 
 def drift_report(section: DriftSection) -> Report:
@@ -185,7 +205,7 @@ def project_drift(
         )
     except ConfigError as exc:
         if exc.path is None and config_path is not None:
-            raise ConfigError(exc.message, path=config_path, key=exc.key) from None
+            raise locate_drift_error(exc, config_path) from None
         raise
     # Paths as written in mlci.yml, like the validation section: the report reads the same
     # whichever directory mlci ran from.
@@ -261,7 +281,7 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
         )
     except ConfigError as exc:
         if exc.path is None and req.config_path is not None:
-            raise ConfigError(exc.message, path=req.config_path, key=exc.key) from None
+            raise locate_drift_error(exc, req.config_path) from None
         raise
     return drift_report(drift_section(outcome, reference_path=reference, current_path=current))
 

@@ -25,9 +25,11 @@ from mlci.checks.predictions import (
     pairing_problem,
     read_prediction_columns,
 )
+from mlci.checks.significance import Significance
 from mlci.config.project import ModelConfig, ProjectConfig
 from mlci.errors import ConfigError, MetricsError
 from mlci.registry import Registry, VersionRecord, open_registry
+from mlci.render.pvalues import format_p_value
 from mlci.report.gates import GateResult, GatesSection
 from mlci.report.model import ModelInfo, Report
 
@@ -232,6 +234,8 @@ def _reason(o: GateOutcome, ctx: _Context) -> str | None:
         return f"{o.metric} cannot be computed: {o.detail}"
     if o.code == "nan_candidate":
         return f"the candidate's {o.metric} is NaN"
+    if o.code == "infinite_candidate":
+        return f"the candidate's {o.metric} is {_n(o.candidate)}, not a finite number"
     if o.code == "no_baseline":
         return ctx.no_baseline or "no baseline registered"
     if o.code == "missing_baseline":
@@ -239,18 +243,37 @@ def _reason(o: GateOutcome, ctx: _Context) -> str | None:
         return f"baseline {version} has no metric '{o.metric}'"
     if o.code == "nan_baseline":
         return f"the baseline's {o.metric} is NaN"
+    if o.code == "infinite_baseline":
+        version = ctx.record.version if ctx.record is not None else "?"
+        value = _n(o.baseline)
+        return f"baseline {version}'s {o.metric} is {value}, not a finite number: nothing to compare with"
     if o.code in ("regression", "regression_not_significant"):
         assert o.delta is not None and o.tolerance is not None
-        text = f"{o.metric} is worse than the baseline by {_n(abs(o.delta))} (allowed {_n(o.tolerance)})"
+        worsening = -o.delta if o.direction == "higher" else o.delta
+        if worsening > o.tolerance:
+            text = f"{o.metric} is worse than the baseline by {_n(abs(o.delta))} (allowed {_n(o.tolerance)})"
+        else:  # tested: within the tolerance as observed, but not across the resamples
+            allowed = _n(o.tolerance)
+            text = f"{o.metric} changed by {o.delta:+.4g} from the baseline (allowed worsening {allowed})"
         s = o.significance
         if s is None:
             return text
-        ci = f"{s.ci_level:.0%} CI of Δ [{_n(s.ci_low)}, {_n(s.ci_high)}]"
+        ci = f"the {s.ci_level:.0%} CI of Δ [{_n(s.ci_low)}, {_n(s.ci_high)}]"
+        p = f"p = {format_p_value(s.p_value, s.alpha)}"
         if s.significant:
-            return f"{text}; significant: p = {_n(s.p_value)} ≤ α = {_n(s.alpha)}, {ci}"
+            return (
+                f"{text}; a significant regression: {ci} lies wholly beyond the tolerance "
+                f"({p} ≤ α = {_n(s.alpha)})"
+            )
+        if s.worse_for_sure:
+            drop, side = ("drop", "below") if o.direction == "higher" else ("rise", "above")
+            return (
+                f"{text}: a real {drop} ({ci} is wholly {side} zero), but not shown to exceed the "
+                f"tolerance ({p} > α = {_n(s.alpha)})"
+            )
         return (
-            f"{text}, but not significant: p = {_n(s.p_value)} > α = {_n(s.alpha)}, {ci} "
-            "reaches within the tolerance; likely noise"
+            f"{text}, but not significant: {ci} includes zero and reaches within the tolerance "
+            f"({p} > α = {_n(s.alpha)}); consistent with noise"
         )
     return None
 
@@ -263,8 +286,19 @@ def _note(o: GateOutcome) -> str | None:
         notes.append(f"significance not tested: {o.detail}")
     s = o.significance
     if s is not None and s.mcnemar_p_value is not None:
-        notes.append(f"McNemar exact test (two-sided, equal accuracy): p = {_n(s.mcnemar_p_value)}")
+        notes.append(_mcnemar_note(s))
     return "; ".join(notes) or None
+
+
+def _mcnemar_note(s: Significance) -> str:
+    """McNemar answers another question than the gate's test: say which, and its answer."""
+    assert s.mcnemar_p_value is not None
+    p = format_p_value(s.mcnemar_p_value, s.alpha)
+    text = f"McNemar exact test (two-sided, H0: equal accuracy, in either direction): p = {p}"
+    if s.mcnemar_p_value > s.alpha:
+        return f"{text}, no difference in accuracy shown"
+    better = "more" if s.delta > 0 else "less"
+    return f"{text}: the accuracies differ, the candidate is {better} accurate"
 
 
 def gate_result(o: GateOutcome, ctx: _Context) -> GateResult:

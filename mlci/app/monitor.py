@@ -159,8 +159,6 @@ def run_monitor(
     """Everything one scheduled run does; ``write`` stores the report, ``warn`` logs a line."""
     import os
 
-    from mlci.platforms.github.context import load_context
-
     env = os.environ if environ is None else environ
     config, monitor = load_monitor(config_path)
     report = monitor_report(config, monitor, config_path, chunk_rows=chunk_rows, progress=progress)
@@ -185,22 +183,23 @@ def run_monitor(
 
     on_drift = monitor.on_drift
     if on_drift.issue or on_drift.dispatch is not None:
-        ctx = load_context(env)
-        missing = ctx.missing_for_api()
+        from mlci.platforms.detect import open_platform
+
+        platform = open_platform(environ=env)
+        missing = platform.monitor_problems()
+        where = {"github": "GitHub", "gitlab": "GitLab"}.get(platform.name, platform.name)
         if missing and drifted:
-            raise UsageError(
-                "the dataset drifted but mlci cannot act on GitHub: missing " + " and ".join(missing)
-            )
+            raise UsageError(f"the dataset drifted but mlci cannot act on {where}: " + "; ".join(missing))
         if missing:
-            outcome.notes.append("not on GitHub (no repository or token): the monitor issue was not checked")
+            outcome.notes.append(f"not on {where} ({'; '.join(missing)}): the monitor issue was not checked")
         else:
-            from mlci.app.monitor_github import GitHubResponse
+            from mlci.app.monitor_response import MonitorResponse
 
             templates = config.resolve(config.report.templates) if config.report.templates else None
-            step = GitHubResponse(
+            step = MonitorResponse(
                 report,
                 monitor,
-                ctx,
+                platform,
                 now or dt.datetime.now(dt.timezone.utc),
                 templates,
                 outcome,
@@ -213,6 +212,8 @@ def run_monitor(
                 if exc.path is None and (exc.key or "").startswith("monitor."):
                     exc.path = str(config_path)
                 raise
+            finally:
+                platform.close()
     if push_error is not None:
         raise push_error
     return outcome

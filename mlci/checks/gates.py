@@ -7,12 +7,15 @@ per gate rule out, each with a status and a stable reason code:
 code                        status    meaning
 ==========================  ========  ===================================================
 ``ok``                      passed    the rule holds
-``regression_not_significant`` passed worse than tolerated, but within the noise (alpha)
+``regression_not_significant`` passed worse than tolerated, but not shown to be (alpha)
 ``threshold``               failed    the candidate is on the wrong side of the bound
-``regression``              failed    worse than tolerated (significantly, when tested)
+``regression``              failed    worse than tolerated (when tested: the interval's worse
+                                      end lies beyond the tolerance, p <= alpha)
 ``missing_candidate``       failed    the candidate has no value for the metric
 ``unavailable``             failed    the metric cannot be computed from the predictions
 ``nan_candidate``           failed    the candidate's value is NaN
+``infinite_candidate``      failed    the candidate's value is +-Infinity (or beyond float range)
+``infinite_baseline``       failed    the baseline's value is +-Infinity: nothing to compare with
 ``no_baseline``             skipped   no baseline registered (relative rules only)
 ``missing_baseline``        skipped   the baseline has no value for the metric
 ``nan_baseline``            skipped   the baseline's value is NaN
@@ -149,6 +152,9 @@ def _evaluate(
         return replace(proto, status="failed", code="missing_candidate")
     if math.isnan(cand):
         return replace(proto, status="failed", code="nan_candidate")
+    if math.isinf(cand):
+        # Not a measurement: +inf would pass every "higher" bound and any regression rule.
+        return replace(proto, status="failed", code="infinite_candidate")
     sign = 1.0 if direction == "higher" else -1.0
     if rule.kind == "threshold":
         if sign * (cand - rule.limit) >= -_slack(cand, rule.limit):
@@ -160,6 +166,9 @@ def _evaluate(
         return replace(proto, code="missing_baseline")
     if math.isnan(base_value):
         return replace(proto, code="nan_baseline")
+    if math.isinf(base_value):
+        # -inf would let any candidate pass; a broken baseline record fails, visibly.
+        return replace(proto, status="failed", code="infinite_baseline")
     delta = cand - base_value
     if rule.kind == "max_regression":
         tolerance = rule.limit
@@ -176,10 +185,13 @@ def _evaluate(
         else:
             significance = result.test(direction=direction, tolerance=tolerance, alpha=gate.alpha)
     measured = replace(proto, delta=delta, tolerance=tolerance, significance=significance, detail=detail)
+    if significance is not None:
+        # Tested: the interval decides, so the verdict always matches the interval shown.
+        if significance.significant:
+            return replace(measured, status="failed", code="regression")
+        return replace(measured, status="passed", code="ok" if within else "regression_not_significant")
     if within:
         return replace(measured, status="passed", code="ok")
-    if significance is not None and not significance.significant:
-        return replace(measured, status="passed", code="regression_not_significant")
     return replace(measured, status="failed", code="regression")
 
 

@@ -1,8 +1,9 @@
 """Infer a ``schema.yml`` from a dataset, chunk by chunk.
 
-The guarantee users rely on: a dataset always validates against the schema inferred from
-it. Inference therefore uses the validator's own parser (``parse_column``) to decide each
-dtype, and takes bounds from the values that parser produced.
+The guarantees users rely on: a dataset always validates against the schema inferred from
+it, and so does a fresh sample of the same data. Inference therefore uses the validator's
+own parser (``parse_column``) to decide each dtype, and takes bounds from the values that
+parser produced, widened and rounded outward (``infer_bounds``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from mlci.checks.infer_bounds import widen_bounds
 from mlci.checks.validation.dtypes import parse_column
 from mlci.checks.validation.unique import UniqueTracker
 from mlci.config.schema import ColumnSpec, RowBounds, Schema
@@ -41,12 +43,15 @@ class _ColumnState:
     unique: UniqueTracker | None = None
     code_length: int | None = None  # the one length of every value, while there is one
     fixed_length: bool = True
+    lossy_int: bool = False  # integers beyond 2**53, which the validator compares as floats
 
 
 def _update_bounds(state: _ColumnState, dtype: str, values: pd.Series) -> None:
     if dtype not in ("int", "float", "datetime") or values.empty:
         return
     low, high = values.min(), values.max()
+    if dtype == "int" and values.dtype.kind == "f" and max(abs(low), abs(high)) >= 2**53:
+        state.lossy_int = True  # parsed as floats: distinct digits may compare equal
     if dtype in state.lows:
         low, high = min(low, state.lows[dtype]), max(high, state.highs[dtype])
     state.lows[dtype], state.highs[dtype] = low, high
@@ -120,10 +125,11 @@ def _column_spec(state: _ColumnState, rows: int, max_categories: int) -> ColumnS
     spec: dict[str, Any] = {"dtype": dtype, "nullable": nullable}
     if dtype in state.lows:
         low, high = _plain(state.lows[dtype]), _plain(state.highs[dtype])
-        if dtype == "int":
-            low, high = int(low), int(high)
         if not (isinstance(low, float) and (math.isinf(low) or math.isinf(high))):
-            spec.update(min=low, max=high)
+            # Padded and rounded outward: a fresh sample must pass too (see infer_bounds).
+            low, high = widen_bounds(dtype, low, high)
+            bounds = {"min": _plain(low), "max": _plain(high)}
+            spec.update({k: v for k, v in bounds.items() if v is not None})
     if dtype == "string" and state.distinct is not None:
         # Few distinct values that repeat: a category.
         if len(state.distinct) <= max_categories and len(state.distinct) * 2 <= state.present:
@@ -153,7 +159,8 @@ def infer_schema(
     for name, state in states.items():
         spec = _column_spec(state, rows, max_categories)
         tracker = state.unique
-        if tracker is not None and spec.dtype in ("string", "int") and state.present > 1:
+        lossy = spec.dtype == "int" and state.lossy_int  # unique as text, maybe not as numbers
+        if tracker is not None and spec.dtype in ("string", "int") and state.present > 1 and not lossy:
             if tracker.finish(lambda column, wanted: [None] * len(wanted)) is None:
                 spec = spec.model_copy(update={"unique": True})
         columns[name] = spec

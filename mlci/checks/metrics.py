@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -304,7 +305,7 @@ def _parse(text: str, path: Path) -> object:
 
         try:
             check_expansion(yaml.compose(text, Loader=yaml.SafeLoader), path, MetricsError)
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=_metrics_loader())  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise MetricsError(
@@ -315,9 +316,39 @@ def _parse(text: str, path: Path) -> object:
     if not text.strip():
         raise MetricsError("metrics file is empty", path=path)
     try:
-        return json.loads(text)  # accepts NaN/Infinity, which Python json writers emit
+        # Accepts NaN/Infinity, which Python json writers emit. Integers are read as floats
+        # (the value they become anyway): a 5000-digit one is then +-inf, not a crash on
+        # Python's limit on int digits.
+        return json.loads(text, parse_int=float)
     except json.JSONDecodeError as exc:
         raise MetricsError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+
+
+def _metrics_loader() -> type[Any]:
+    """YAML's safe loader, reading an integer too long for Python's int parser as a float."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | float:
+        try:
+            value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+            return value
+        except ValueError:  # beyond sys.get_int_max_str_digits()
+            digits = str(node.value).replace("_", "")
+            return -math.inf if digits.startswith("-") else math.inf
+
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
+    return Loader
+
+
+def _as_float(value: int | float) -> float:
+    """A number as a float; an integer beyond float range is +-inf (it fails its gates)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _flatten(data: dict[object, object], prefix: str, out: MetricsFile) -> None:
@@ -331,7 +362,7 @@ def _flatten(data: dict[object, object], prefix: str, out: MetricsFile) -> None:
         if value is None:
             out.values[key] = math.nan
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            out.values[key] = float(value)
+            out.values[key] = _as_float(value)
         else:
             shown = repr(value) if isinstance(value, (str, bool)) else f"a {type(value).__name__}"
             out.non_numeric[key] = shown[:60]

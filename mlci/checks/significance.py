@@ -37,6 +37,7 @@ from mlci.vocab import Direction
 
 __all__ = [
     "BootstrapDeltas",
+    "order_statistic",
     "Significance",
     "bootstrap_deltas",
     "mcnemar_exact",
@@ -64,10 +65,16 @@ class Significance:
     p_value: float  # P(worsening <= tolerance) under the bootstrap: small = real regression
     alpha: float
     mcnemar_p_value: float | None = None  # accuracy only: two-sided, H0 equal accuracy
+    # The whole interval lies beyond the tolerance: a significant regression. Equal to
+    # ``p_value <= alpha`` by construction (see ``BootstrapDeltas.test``).
+    beyond_tolerance: bool = False
+    # The whole interval lies on the worse side of zero: the candidate is worse at this
+    # level, whether or not by more than the tolerance.
+    worse_for_sure: bool = False
 
     @property
     def significant(self) -> bool:
-        return self.p_value <= self.alpha
+        return self.beyond_tolerance
 
 
 def mcnemar_exact(candidate_correct: np.ndarray, baseline_correct: np.ndarray) -> float:
@@ -301,26 +308,32 @@ class BootstrapDeltas:
     mcnemar_p_value: float | None = None
 
     def test(self, *, direction: Direction, tolerance: float, alpha: float) -> Significance:
-        """One-sided test of "worse by more than ``tolerance``", with a matching interval.
+        """One-sided test of "worse by more than ``tolerance``", and its interval, as one.
 
-        The p-value is the bootstrap probability that the worsening is within the
-        tolerance (plus one, over resamples plus one); the interval is the two-sided
-        ``1 - 2 alpha`` percentile interval, so it lies wholly beyond the tolerance
-        exactly when the test is significant at ``alpha``.
+        With ``B`` resamples and ``k`` of them worse by at most the tolerance, the p-value
+        is ``(1 + k) / (1 + B)``. The interval's ends are the ``j``-th smallest and ``j``-th
+        largest bootstrap deltas, ``j = floor(alpha * (1 + B))`` (the percentile bootstrap's
+        order-statistic convention, level ``1 - 2 alpha``): the whole interval lies beyond
+        the tolerance exactly when ``k < j``, that is exactly when ``p <= alpha``. The
+        verdict is read off the interval, so the two cannot disagree.
         """
         sign = 1.0 if direction == "higher" else -1.0
-        worsening = -sign * self.deltas
+        deltas = np.sort(self.deltas)
+        b = len(deltas)
         slack = 1e-12 * max(1.0, abs(self.baseline))
-        within = int(np.count_nonzero(worsening <= tolerance + slack))
-        p_value = (1 + within) / (1 + len(self.deltas))
-        if len(self.deltas):
-            low, high = (float(q) for q in np.quantile(self.deltas, [alpha, 1 - alpha]))
+        within = int(np.count_nonzero(-sign * deltas <= tolerance + slack))
+        p_value = (1 + within) / (1 + b)
+        j = order_statistic(alpha, b)
+        if b and j >= 1:
+            low, high = float(deltas[j - 1]), float(deltas[b - j])
         else:
             low = high = float("nan")
+        # The least worsening the interval allows: its end nearest "better".
+        least_worsening = -sign * (high if sign > 0 else low)
         return Significance(
             metric=self.metric,
             examples=self.examples,
-            resamples=len(self.deltas),
+            resamples=b,
             candidate=self.candidate,
             baseline=self.baseline,
             delta=self.candidate - self.baseline,
@@ -331,7 +344,20 @@ class BootstrapDeltas:
             p_value=float(p_value),
             alpha=alpha,
             mcnemar_p_value=self.mcnemar_p_value,
+            beyond_tolerance=bool(least_worsening > tolerance + slack),
+            worse_for_sure=bool(least_worsening > slack),
         )
+
+
+def order_statistic(alpha: float, resamples: int) -> int:
+    """``j``: the interval's ends are the ``j``-th smallest and largest of the resamples.
+
+    ``floor(alpha * (1 + B))``, with the product's float error never rounding an exact
+    integer down (0.07 * 100 is 7.000000000000001, 0.29 * 100 is 28.999999999999996).
+    """
+    exact = alpha * (1 + resamples)
+    j = int(np.floor(exact))
+    return j + 1 if abs(exact - (j + 1)) < 1e-9 else j
 
 
 def bootstrap_deltas(

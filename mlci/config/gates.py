@@ -51,6 +51,11 @@ class GateConfig(StrictModel):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
                 raise ValueError(f"{name} must be a finite number")
+        if self.alpha is not None and self.alpha * (self.resamples + 1) < 1:
+            # The interval's ends are the floor(alpha * (resamples + 1))-th smallest and
+            # largest resamples: with fewer, no result could ever be significant.
+            needed = math.ceil(1 / self.alpha) - 1
+            raise ValueError(f"alpha {self.alpha:g} needs at least {needed} resamples (got {self.resamples})")
         return self
 
     def rules(self) -> list[GateRule]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from mlci.config.yaml_source import YamlDocument
 from mlci.errors import ConfigError
 
-__all__ = ["ConfigProblems", "problem", "from_validation_error", "format_loc"]
+__all__ = ["ConfigProblems", "did_you_mean", "problem", "from_validation_error", "format_loc"]
 
 
 class ConfigProblems(ConfigError):
@@ -26,6 +26,12 @@ class ConfigProblems(ConfigError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+def did_you_mean(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest of ``choices`` to a misspelt ``name``, if one is close enough."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def format_loc(loc: Iterable[str | int]) -> str:
@@ -78,17 +84,17 @@ def _message(err: Any, root: type[BaseModel]) -> str:
         msg = f"unknown key '{name}'"
         if model is not None:
             valid = sorted(model.model_fields)
-            close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-            msg += f" (did you mean '{close[0]}'?)" if close else f"; valid keys: {', '.join(valid)}"
+            close = did_you_mean(name, valid)
+            msg += f" (did you mean '{close}'?)" if close else f"; valid keys: {', '.join(valid)}"
         return msg
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
         got = err.get("input")
         msg = f"unknown value {got!r}; expected one of {', '.join(choices)}"
-        close = difflib.get_close_matches(str(got), choices, n=1, cutoff=0.5)
+        close = did_you_mean(str(got), choices, cutoff=0.5)
         if close:
-            msg += f" (did you mean '{close[0]}'?)"
+            msg += f" (did you mean '{close}'?)"
         return msg
     if kind == "missing":
         return "required key is missing"

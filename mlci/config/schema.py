@@ -170,4 +170,27 @@ def dump_schema(schema: Schema) -> str:
     }
     # dtype first: it is what a reader looks for.
     body["columns"] = {name: {"dtype": col.pop("dtype"), **col} for name, col in body["columns"].items()}
-    return yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(body, Dumper=_schema_dumper(), sort_keys=False, allow_unicode=True, width=100)
+
+
+# YAML reads these as line breaks inside a plain or single-quoted scalar (folding them).
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _schema_dumper() -> type[Any]:
+    """The safe dumper, writing text a reader could not read back verbatim double-quoted.
+
+    A column name holding U+0085 (NEL) or another YAML line break, or a control
+    character, must survive the round trip: double quotes escape it (``"a\\Nb"``).
+    """
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        exotic = any(c in value for c in _YAML_BREAKS) or not value.isprintable()
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if exotic else None)
+
+    Dumper.add_representer(str, text)
+    return Dumper

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from mlci.io.git_tags import LocalTag
+    from mlci.platforms.issues import IssueStore
     from mlci.report.model import Report
 
 __all__ = [
@@ -114,6 +115,8 @@ class Platform(Protocol):
     summary_limit: int
     # Characters the rendered report may use in a comment before it sheds detail.
     comment_budget: int
+    # Characters an issue body may hold (the monitor's sticky issue).
+    issue_limit: int
 
     def place(self) -> RunPlace: ...
 
@@ -151,5 +154,14 @@ class Platform(Protocol):
 
     def publish_tag(self, tag: LocalTag) -> bool:
         """Re-create a local annotated tag on the platform as the same object; True if made."""
+
+    def monitor_problems(self) -> list[str]:
+        """What is missing to keep the monitor's issue and dispatch retraining here (empty: ready)."""
+
+    def sticky_issue(self, key: str) -> IssueStore:
+        """The monitor's one issue for ``key`` (found by its hidden marker)."""
+
+    def dispatch_workflow(self, workflow: str, ref: str, inputs: Mapping[str, str]) -> None:
+        """Start the retraining workflow on ``ref`` with ``inputs``."""
 
     def close(self) -> None: ...

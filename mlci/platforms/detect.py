@@ -28,19 +28,25 @@ def detect_platform(environ: Mapping[str, str] | None = None) -> PlatformName:
 
 
 def open_platform(
-    name: str | None = None, *, repo: str | None = None, pr: int | None = None, root: Path | None = None
+    name: str | None = None,
+    *,
+    repo: str | None = None,
+    pr: int | None = None,
+    root: Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Platform:
-    choice = (name or os.environ.get("MLCI_PLATFORM") or "auto").lower()
+    env = os.environ if environ is None else environ
+    choice = (name or env.get("MLCI_PLATFORM") or "auto").lower()
     if choice == "auto":
-        choice = detect_platform()
+        choice = detect_platform(env)
     if choice == "github":
         from mlci.platforms.github.platform import GitHubPlatform
 
-        return GitHubPlatform.from_env(repo=repo, pr=pr)
+        return GitHubPlatform.from_env(env, repo=repo, pr=pr)
     if choice == "gitlab":
         from mlci.platforms.gitlab.platform import GitLabPlatform
 
-        return GitLabPlatform.from_env(repo=repo, pr=pr)
+        return GitLabPlatform.from_env(env, repo=repo, pr=pr)
     if choice == "local":
         from mlci.platforms.local import LocalPlatform
 

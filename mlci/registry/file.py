@@ -30,8 +30,8 @@ from pydantic import ValidationError
 
 from mlci.registry.base import DEFAULT_ALIAS, Registry, sort_versions
 from mlci.registry.errors import RegistryError
-from mlci.registry.record import ArtifactRef, VersionRecord
-from mlci.registry.semver import parse_semver
+from mlci.registry.record import ArtifactRef, VersionRecord, json_int
+from mlci.registry.semver import SemVer, parse_semver
 
 __all__ = ["FileRegistry", "atomic_write", "file_lock"]
 
@@ -131,7 +131,7 @@ class FileRegistry(Registry):
 
     def _read_json(self, path: Path) -> object:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"), parse_int=json_int)
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:
@@ -204,12 +204,34 @@ class FileRegistry(Registry):
                     f"version {record.version} of '{self.model}' is already registered",
                     path=target,
                 )
+            self._check_precedence(record.version)
             stored = {name: self._store(record.version, name, ref) for name, ref in record.artifacts.items()}
             record = record.model_copy(update={"artifacts": stored})
             atomic_write(target, record.to_json())
             if aliases:
                 self._set_aliases(dict.fromkeys(aliases, record.version))
         return record
+
+    def _check_precedence(self, version: str) -> None:
+        """Refuse a version equal in precedence to a registered one (``3.0.0+b1`` vs ``3.0.0``).
+
+        Build metadata has no precedence (semver 2.0, item 10), so such versions cannot be
+        ordered, and "the highest version" would depend on file order; the git backend
+        refuses them the same way.
+        """
+        wanted = SemVer.key(parse_semver(version))
+        for path in sorted((self.dir / "versions").glob("*.json")):
+            try:
+                existing = parse_semver(path.stem)
+            except ValueError:
+                continue
+            if SemVer.key(existing) == wanted:
+                raise RegistryError(
+                    f"version {version} of '{self.model}' has the same precedence as the registered "
+                    f"{existing} (build metadata after '+' does not order versions): "
+                    "choose another version number",
+                    path=path,
+                )
 
     def _store(self, version: str, name: str, ref: ArtifactRef) -> ArtifactRef:
         """Copy an artifact into the registry so later runs read it as registered."""

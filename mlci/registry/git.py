@@ -11,6 +11,11 @@
 
 Everything works in any clone that has the tags (``git fetch --tags``); nothing but the
 ``git`` CLI is needed. Every git call has a timeout; failures become ``RegistryError``.
+
+Writers (``register``, ``promote``) hold an exclusive lock, ``mlci-registry.lock`` in the
+repository's common git directory (shared by its worktrees, never committed), from
+reading the tags to creating the new ones: two concurrent registers cannot both see a
+commit free and put two versions on it, and concurrent promotes never race for a counter.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +33,7 @@ from pydantic import ValidationError
 from mlci.io.git import git_bytes, run_git
 from mlci.registry.base import DEFAULT_ALIAS, Registry, sort_versions
 from mlci.registry.errors import RegistryError, RegistryRemoteError
+from mlci.registry.file import LOCK_TIMEOUT, file_lock
 from mlci.registry.gto import (
     GTO_NAME,
     OTHER_TAG,
@@ -37,7 +44,7 @@ from mlci.registry.gto import (
     version_tag_message,
 )
 from mlci.registry.gto import MESSAGE_VERSION as _MESSAGE_VERSION
-from mlci.registry.record import VersionRecord
+from mlci.registry.record import VersionRecord, json_int
 from mlci.registry.semver import SemVer, is_semver, parse_semver
 
 __all__ = ["GitRegistry", "GTO_NAME"]
@@ -83,6 +90,7 @@ class GitRegistry(Registry):
         remote: str | None = None,
         timeout: float = 60.0,
         retry_delay: float = 1.0,
+        lock_timeout: float = LOCK_TIMEOUT,
     ) -> None:
         super().__init__(model, alias=alias)
         for what, name in (("model name", model), ("stage", alias)):
@@ -96,6 +104,7 @@ class GitRegistry(Registry):
         self.remote = remote
         self.timeout = timeout
         self.retry_delay = retry_delay  # before the 2nd and 3rd push attempts: x1, x2
+        self.lock_timeout = lock_timeout
         self._checked = False
 
     def where(self) -> str:
@@ -284,9 +293,20 @@ class GitRegistry(Registry):
             path=self.repo,
         )
 
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self._check_repo()
+        common = Path(self._git("rev-parse", "--git-common-dir").strip())
+        common = common if common.is_absolute() else self.repo / common
+        with file_lock(common / "mlci-registry.lock", self.lock_timeout):
+            yield
+
     def register(self, record: VersionRecord, aliases: Iterable[str] = ()) -> VersionRecord:
         self._check_model(record)
-        self._check_repo()
+        with self._write_lock():
+            return self._register(record, aliases)
+
+    def _register(self, record: VersionRecord, aliases: Iterable[str]) -> VersionRecord:
         wanted = SemVer.key(parse_semver(record.version))
         tags = self._tags()
         ref = record.commit or "HEAD"
@@ -312,11 +332,18 @@ class GitRegistry(Registry):
         record = record.model_copy(update={"commit": commit})
         self._tag(version_tag(self.model, record.version), commit, version_tag_message(record))
         for alias in dict.fromkeys(aliases):
-            self.promote(record.version, alias)
+            self._promote(record.version, alias)
         return record
 
     def promote(self, version: str, alias: str | None = None) -> None:
         stage = alias or self.alias
+        if not GTO_NAME.match(stage):
+            raise RegistryError(f"stage {stage!r} is not a valid GTO name")
+        with self._write_lock():
+            self._promote(version, stage)
+
+    def _promote(self, version: str, stage: str) -> None:
+        """Assign ``stage`` to ``version``; the caller holds the write lock."""
         if not GTO_NAME.match(stage):
             raise RegistryError(f"stage {stage!r} is not a valid GTO name")
         record = self.get(version)
@@ -386,7 +413,7 @@ def _json_in(message: str) -> dict[str, object] | None:
     if start == 0 and not message.startswith("{"):
         return None
     try:
-        data, _ = json.JSONDecoder().raw_decode(message, start)
+        data, _ = json.JSONDecoder(parse_int=json_int).raw_decode(message, start)
     except json.JSONDecodeError:
         return None
     return data if isinstance(data, dict) else None

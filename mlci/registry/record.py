@@ -11,7 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from mlci import __version__
 from mlci.registry.semver import parse_semver
 
-__all__ = ["ArtifactRef", "VersionRecord", "utc_now"]
+__all__ = ["ArtifactRef", "VersionRecord", "json_int", "utc_now"]
+
+
+def json_int(text: str) -> int | float:
+    """``parse_int`` for records: an integer too long for Python's int parser is +-inf.
+
+    A hand-edited record with a 5000-digit metric then fails its gates
+    (``infinite_baseline``) instead of crashing the run.
+    """
+    try:
+        return int(text)
+    except ValueError:  # beyond sys.get_int_max_str_digits()
+        return -math.inf if text.startswith("-") else math.inf
 
 
 def utc_now() -> str:

@@ -12,6 +12,7 @@ import jinja2
 
 from mlci.errors import UsageError
 from mlci.render import escape, views
+from mlci.render.pvalues import format_p_value
 
 __all__ = ["template_dirs", "environment", "render_template"]
 
@@ -97,7 +98,7 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=number, plural=_plural)
+    env.filters.update(num=number, plural=_plural, pvalue=format_p_value)
     if spec is not None:
         env.filters.update(spec.filters)
     else:

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from mlci.vocab import DriftStatus
+
 __all__ = [
     "DriftSide",
     "DriftHistogram",
@@ -105,7 +107,8 @@ class DriftDataset(BaseModel):
 
 
 class DriftSection(BaseModel):
-    status: Literal["passed", "failed"]
+    # skipped: no column could be tested (see ``reason``); drift checked nothing.
+    status: DriftStatus
     drifted_share: float = Field(ge=0, le=1)
     dataset_drift: bool
     columns: list[DriftColumn] = Field(default_factory=list)
@@ -115,3 +118,4 @@ class DriftSection(BaseModel):
     reference: DriftDataset | None = None
     current: DriftDataset | None = None
     skipped: list[DriftSkipped] = Field(default_factory=list)
+    reason: str | None = None  # why the section is skipped

@@ -158,3 +158,25 @@ def test_custom_metric_cannot_be_tested_for_significance():
         pairing=pairing,
     )
     assert out.status == "failed" and "not computed from per-example predictions" in (out.detail or "")
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"metric": "roc_auc", "threshold": 0.8},
+        {"metric": "log_loss", "threshold": 0.3},
+        {"metric": "roc_auc", "max_regression": 0.01},
+        {"metric": "log_loss", "max_regression_pct": 10},
+    ],
+)
+def test_an_infinite_candidate_fails_every_rule(spec, value):
+    out = _one(spec, {spec["metric"]: value}, {spec["metric"]: 0.5})
+    assert (out.status, out.code) == ("failed", "infinite_candidate")
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+@pytest.mark.parametrize("metric", ["roc_auc", "log_loss"])
+def test_an_infinite_baseline_fails_relative_rules(metric, value):
+    out = _one({"metric": metric, "max_regression": 0.01}, {metric: 0.5}, {metric: value})
+    assert (out.status, out.code) == ("failed", "infinite_baseline")

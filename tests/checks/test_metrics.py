@@ -296,3 +296,17 @@ def test_no_warnings_on_degenerate_inputs(tmp_path):
         out = compute_metrics(load_predictions(_write(tmp_path, frame)), ("precision", "roc_auc"))
     assert out.values == {"precision": 0.0}
     assert "no positive examples" in out.unavailable["roc_auc"]
+
+
+def test_numbers_beyond_float_range_are_infinite_not_a_crash(tmp_path):
+    path = tmp_path / "metrics.json"
+    path.write_text(
+        '{"a": Infinity, "b": -Infinity, "c": 1e309, "d": NINES, "e": -NINES, "f": 12}'.replace(
+            "NINES", "9" * 5000
+        )
+    )
+    values = load_metrics(path).values
+    assert values == {"a": math.inf, "b": -math.inf, "c": math.inf, "d": math.inf, "e": -math.inf, "f": 12.0}
+    yaml_path = tmp_path / "metrics.yaml"
+    yaml_path.write_text(f"a: {'9' * 5000}\nb: .inf\n")
+    assert load_metrics(yaml_path).values == {"a": math.inf, "b": math.inf}

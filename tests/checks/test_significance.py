@@ -12,7 +12,7 @@ from mlci.checks import bootstrap
 from mlci.checks.bootstrap import draw_counts
 from mlci.checks.metrics import KNOWN_METRICS, compute_metrics
 from mlci.checks.predictions import PredictionColumns, Predictions, encode_predictions
-from mlci.checks.significance import bootstrap_deltas, mcnemar_exact, paired_bootstrap
+from mlci.checks.significance import BootstrapDeltas, bootstrap_deltas, mcnemar_exact, paired_bootstrap
 
 
 def _pair(
@@ -210,3 +210,87 @@ def test_many_classes_use_per_example_resampling():
     want = sk.f1_score(y, cols[0].y_pred, average="macro") - sk.f1_score(y, cols[1].y_pred, average="macro")
     assert deltas.candidate - deltas.baseline == pytest.approx(want, rel=1e-9)
     assert 0.002 < deltas.deltas.std() < 0.02
+
+
+# --- one procedure: the verdict, the p-value and the interval always agree ---------------
+
+
+def _deltas(values: np.ndarray, baseline: float = 0.8) -> BootstrapDeltas:
+    return BootstrapDeltas(
+        metric="accuracy", examples=1000, candidate=baseline, baseline=baseline, deltas=values
+    )
+
+
+def test_near_alpha_the_interval_and_the_p_value_agree():
+    # 50 of 1000 resamples not worse, 950 worse: p = 51/1001 > 0.05, so not significant.
+    # numpy's interpolated 95% quantile (-0.00945) put the whole interval below zero: the
+    # table said "beyond the tolerance" while the verdict said "within".
+    result = _deltas(np.r_[np.full(950, -0.01), np.full(50, 0.001)]).test(
+        direction="higher", tolerance=0.0, alpha=0.05
+    )
+    assert result.p_value == pytest.approx(51 / 1001) and not result.significant
+    assert result.ci_high == 0.001  # the interval reaches the tolerance: consistent
+    one_less = _deltas(np.r_[np.full(951, -0.01), np.full(49, 0.001)]).test(
+        direction="higher", tolerance=0.0, alpha=0.05
+    )
+    assert one_less.p_value == pytest.approx(50 / 1001) and one_less.significant
+    assert one_less.ci_high == -0.01
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_significant_exactly_when_p_at_most_alpha_and_the_interval_clears_the_tolerance(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        b = int(rng.integers(1000, 3000))
+        alpha = float(rng.choice([0.01, 0.025, 0.05, 0.1, 0.2, 0.29, 0.07]))
+        direction = str(rng.choice(["higher", "lower"]))
+        # Few distinct values: ties at the tolerance and at the order statistic, on purpose.
+        values = np.round(rng.normal(rng.normal(0, 0.01), 0.01, b), 3)
+        tolerance = float(rng.choice([0.0, 0.005, 0.01]))
+        result = _deltas(values).test(direction=direction, tolerance=tolerance, alpha=alpha)
+        sign = 1 if direction == "higher" else -1
+        k = int(np.count_nonzero(-sign * values <= tolerance + 1e-12))
+        assert result.p_value == (1 + k) / (1 + b)  # the oracle: counted here, independently
+        least_worsening = -sign * (result.ci_high if sign > 0 else result.ci_low)
+        assert result.significant == (result.p_value <= alpha) == (least_worsening > tolerance + 1e-12)
+        j = int(np.floor(alpha * (b + 1) + 1e-9))
+        ordered = np.sort(values)
+        assert (result.ci_low, result.ci_high) == (ordered[j - 1], ordered[b - j])
+
+
+def test_real_drop_within_noise_of_the_tolerance_is_called_real():
+    # Observed worsening 0.02 beyond a 0.019 tolerance; the interval excludes zero but
+    # reaches within the tolerance.
+    result = _deltas(np.random.default_rng(0).normal(-0.02, 0.0014, 4000)).test(
+        direction="higher", tolerance=0.019, alpha=0.05
+    )
+    assert not result.significant and result.worse_for_sure
+    assert result.ci_high < 0 and result.ci_low < -0.019 < result.ci_high
+
+
+def test_p_value_and_interval_match_scipy_bootstrap_oracle():
+    # The same statistic through scipy's paired percentile bootstrap: its interval and
+    # the share of its resamples within the tolerance agree with ours to Monte Carlo error.
+    cand, base = _pair(3000, (0.3, 0.27), seed=8)
+    c_ok = (cand.y_pred == cand.y_true).astype(float)
+    b_ok = (base.y_pred == base.y_true).astype(float)
+    res = stats.bootstrap(
+        (c_ok, b_ok),
+        lambda a, b, axis=-1: a.mean(axis=axis) - b.mean(axis=axis),
+        paired=True,
+        vectorized=True,
+        n_resamples=20000,
+        confidence_level=0.90,
+        method="percentile",
+        random_state=2,
+    )
+    scipy_deltas = res.bootstrap_distribution
+    for tolerance in (0.0, 0.01, 0.02):
+        ours = paired_bootstrap(
+            cand, base, "accuracy", direction="higher", tolerance=tolerance, alpha=0.05, resamples=20000
+        )
+        oracle_p = (1 + np.count_nonzero(-scipy_deltas <= tolerance)) / (1 + len(scipy_deltas))
+        assert ours.p_value == pytest.approx(oracle_p, abs=0.01)
+    half_width = (res.confidence_interval.high - res.confidence_interval.low) / 2
+    assert ours.ci_low == pytest.approx(res.confidence_interval.low, abs=0.05 * half_width)
+    assert ours.ci_high == pytest.approx(res.confidence_interval.high, abs=0.05 * half_width)

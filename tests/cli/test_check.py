@@ -87,3 +87,36 @@ def test_missing_config(mlci, tmp_path: Path) -> None:
     run = mlci("check", "-c", tmp_path / "mlci.yml")
     assert run.exit_code == 2
     assert "mlci config not found" in run.stderr
+
+
+def test_drift_include_typo_is_a_located_error(mlci_process, tmp_path: Path) -> None:
+    config = project(
+        tmp_path,
+        "version: 1\ndatasets:\n  a: {path: data/a.csv}\n  b: {path: data/a.csv}\n"
+        "drift: {reference: a, current: b, include: [qq]}\n",
+        GOOD,
+    )
+    run = mlci_process("check", "-c", config, "-o", tmp_path / "r.json")
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (
+        f"error: {config}:5:45: drift.include[0]: no column 'qq' in the reference or the current data; "
+        "columns: x, y"
+    )
+
+
+def test_drift_with_no_shared_column_is_a_skipped_section(mlci, tmp_path: Path) -> None:
+    config = project(
+        tmp_path,
+        "version: 1\ndatasets:\n  a: {path: data/a.csv}\n  b: {path: data/b.csv}\n"
+        "drift: {reference: a, current: b}\n",
+        {**GOOD, "data/b.csv": "z\n1\n2\n"},
+    )
+    out = tmp_path / "r.json"
+    run = mlci("check", "-c", config, "-o", out)
+    assert run.exit_code == 0, run.stderr
+    drift = load_report(out).drift
+    assert drift is not None and drift.status == "skipped"
+    assert drift.reason == "the reference and the current data share no column"
+    md = mlci("report", out, "--format", "md")
+    assert "drift not tested" in md.stdout and "columns drifted" not in md.stdout
+    assert "**Drift not tested:** the reference and the current data share no column." in md.stdout

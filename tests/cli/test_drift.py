@@ -152,6 +152,42 @@ def test_config_errors_are_located(mlci, tmp_path: Path) -> None:
     assert "did you mean 'ks'" in run.stderr
 
 
+def test_drift_settings_naming_no_column_are_located_errors(mlci_process, tmp_path: Path) -> None:
+    datasets(tmp_path, rows=50)
+    config = tmp_path / "mlci.yml"
+    config.write_text(
+        "datasets:\n  a: {path: ref.csv}\n  b: {path: cur.csv}\n"
+        "drift:\n  reference: a\n  current: b\n  include: [age, spnd]\n  exclude: [churn]\n"
+        "  columns:\n    plna: {method: psi}\n"
+    )
+    run = mlci_process("drift", "-c", config)  # a real process: one line each, no traceback
+    assert run.exit_code == 2
+    assert run.stderr.splitlines() == [
+        f"error: {config}:7:18: drift.include[1]: no column 'spnd' in the reference or the current "
+        "data (did you mean 'spend'?)",
+        f"error: {config}:8:13: drift.exclude[0]: no column 'churn' in the reference or the current "
+        "data (did you mean 'churned'?)",
+        f"error: {config}:10:11: drift.columns.plna: no column 'plna' in the reference or the current "
+        "data (did you mean 'plan'?)",
+    ]
+
+
+def test_drift_that_tests_nothing_is_skipped_never_passed(mlci, tmp_path: Path) -> None:
+    ref, _ = datasets(tmp_path, rows=50)
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"x": [1, 2, 3], "y": ["a", "b", "c"]}).to_csv(other, index=False)
+    run = mlci("drift", ref, other, "--format", "json", "--fail-on-drift")
+    assert run.exit_code == 0, run.stderr
+    drift = json.loads(run.stdout)["drift"]
+    assert drift["status"] == "skipped" and drift["columns"] == []
+    assert drift["reason"] == "the reference and the current data share no column"
+    md = mlci("drift", ref, other, "--format", "md")
+    assert "### ⏭️ Data drift: not tested" in md.stdout
+    assert "**Drift not tested:** the reference and the current data share no column." in md.stdout
+    text = mlci("drift", ref, other)
+    assert "SKIPPED" in text.stdout and "drift not tested: the reference and the current" in text.stdout
+
+
 def test_empty_current_is_bad_input(mlci, mlci_process, tmp_path: Path) -> None:
     ref, _ = datasets(tmp_path, rows=50)
     empty, header_only = tmp_path / "empty.csv", tmp_path / "header.csv"

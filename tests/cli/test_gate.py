@@ -171,6 +171,20 @@ def test_missing_or_nan_candidate_fails(mlci, tmp_path, metrics, code):
     assert {r["code"] for r in results} == {code}
 
 
+@pytest.mark.parametrize("text", ["Infinity", "-Infinity", "1e309", "9" * 5000])
+def test_a_non_finite_candidate_fails_its_gates(mlci, tmp_path, text):
+    config = project(tmp_path, METRICS_CONFIG, {"roc_auc": 0.9, "latency_ms": 10})
+    mlci("registry", "register", "-c", config, "--version", "1.0.0", "--alias", "champion")
+    (tmp_path / "out/metrics.json").write_text(f'{{"roc_auc": {text}, "latency_ms": {text}}}')
+    run = mlci("gate", "-c", config, "--format", "json")
+    assert run.exit_code == 1, run.stderr
+    results = json.loads(run.stdout)["gates"]["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("failed", "infinite_candidate")] * 3
+    assert all("not a finite number" in r["reason"] for r in results)
+    md = mlci("gate", "-c", config, "--format", "md")
+    assert md.exit_code == 1 and "not a finite number" in md.stdout
+
+
 def test_bad_metrics_file_is_one_line_exit_2(mlci_process, tmp_path):
     config = project(tmp_path, METRICS_CONFIG, {})
     (tmp_path / "out/metrics.json").write_text('{"roc_auc": 0.9,}')
@@ -241,3 +255,49 @@ def test_markdown_escapes_metric_names(mlci, tmp_path):
     text = (tmp_path / "gates.md").read_text()
     assert "a&#124;b &lt;img src=x&gt; &#64;&#8203;team" in text  # a zero-width space stops the mention
     assert "<img" not in text and "@team" not in text
+
+
+def _labels(path: Path, y: np.ndarray, correct: np.ndarray) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"y_true": y, "y_pred": np.where(correct, y, 1 - y)}).to_csv(path, index=False)
+    return path
+
+
+def test_a_real_drop_within_noise_of_the_tolerance_is_not_called_noise(mlci, tmp_path):
+    # The candidate is wrong on 200 examples the baseline gets right, and right on none it
+    # gets wrong: a drop of exactly 0.02, real (the interval is wholly below zero), but not
+    # shown to exceed the 0.019 tolerance.
+    n = 10_000
+    y = np.random.default_rng(0).integers(0, 2, n)
+    base_ok = np.arange(n) % 5 != 0  # 80% right
+    cand_ok = base_ok & ~((np.arange(n) % 5 == 1) & (np.arange(n) < 1000))
+    config = project(
+        tmp_path,
+        "version: 1\nmodel: {name: churn, predictions: out/candidate.csv}\n"
+        "gates:\n  - {metric: accuracy, max_regression: 0.019, alpha: 0.05, resamples: 2000}\n",
+    )
+    base = _labels(tmp_path / "registered/baseline.csv", y, base_ok)
+    mlci(
+        "registry",
+        "register",
+        "-c",
+        config,
+        "--version",
+        "1.0.0",
+        "--predictions",
+        base,
+        "--alias",
+        "champion",
+    )
+    _labels(tmp_path / "out/candidate.csv", y, cand_ok)
+    run = mlci("gate", "-c", config, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    (r,) = json.loads(run.stdout)["gates"]["results"]
+    assert r["delta"] == pytest.approx(-0.02) and r["ci_high"] < 0
+    assert (r["status"], r["code"], r["significant"]) == ("passed", "regression_not_significant", False)
+    assert "a real drop" in r["reason"] and "not shown to exceed the tolerance" in r["reason"]
+    assert "noise" not in r["reason"]
+    # McNemar answers "do the accuracies differ at all?", and says so.
+    assert "two-sided, H0: equal accuracy" in r["note"] and "candidate is less accurate" in r["note"]
+    md = mlci("gate", "-c", config, "--format", "md").stdout
+    assert "regression p = " in md and "a real drop" in md

@@ -52,3 +52,13 @@ def test_bad_gates_are_located(write, gate, message):
         load_project(path)
     assert message in str(info.value)
     assert info.value.line == 3
+
+
+def test_alpha_needs_enough_resamples_for_its_interval():
+    from pydantic import ValidationError
+
+    from mlci.config.gates import GateConfig
+
+    GateConfig(metric="accuracy", alpha=0.001, resamples=1000)  # floor(0.001 * 1001) = 1
+    with pytest.raises(ValidationError, match="alpha 0.0001 needs at least 9999 resamples"):
+        GateConfig(metric="accuracy", alpha=0.0001, resamples=1000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -53,6 +54,18 @@ def test_duplicate_and_unknown_versions(tmp_path):
         reg.promote("2.0.0")
     hint = reg.why_no_baseline()
     assert "none of the 1 registered versions carries 'champion'" in hint
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("3.0.0", "3.0.0+b1"), ("3.0.0+b1", "3.0.0+b2"), ("3.0.0+b1", "3.0.0")]
+)
+def test_build_metadata_has_no_precedence(tmp_path, first, second):
+    reg = FileRegistry("churn", tmp_path / "reg", root=tmp_path)
+    reg.register(_record(first))
+    with pytest.raises(RegistryError, match=f"same precedence as the registered {re.escape(first)}"):
+        reg.register(_record(second))
+    reg.register(_record("3.0.0-rc.1+b1"))  # a prerelease orders before 3.0.0: a new version
+    assert [r.version for r in reg.list_versions()] == ["3.0.0-rc.1+b1", first]
 
 
 def test_a_corrupt_record_names_the_file_and_line(tmp_path):
@@ -148,3 +161,13 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 def test_model_name_cannot_escape_the_registry(tmp_path):
     with pytest.raises(RegistryError):
         FileRegistry("../x", tmp_path)
+
+
+def test_a_record_with_a_5000_digit_number_is_a_located_error_not_a_crash(tmp_path):
+    reg = FileRegistry("churn", tmp_path / "reg", root=tmp_path)
+    reg.register(_record("1.0.0"))
+    path = tmp_path / "reg/churn/versions/1.0.0.json"
+    path.write_text(path.read_text().replace("0.8", "9" * 5000))
+    with pytest.raises(RegistryError, match="metrics must be finite numbers") as info:
+        reg.get("1.0.0")
+    assert info.value.path == str(path)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -226,3 +229,74 @@ def test_errors_are_one_line_registry_errors(git_env, tmp_path):
     )
     with pytest.raises(RegistryError, match="tag churn@v1.0.0: the version record"):
         GitRegistry("churn", repo).list_versions()
+
+
+# --- concurrent writers (real processes on a real repository) ----------------------------
+
+_GIT_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from mlci.registry import RegistryError, VersionRecord
+    from mlci.registry.git import GitRegistry
+    repo, action, version, start = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    reg = GitRegistry("churn", repo)
+    while time.time() < start:  # start together, after the imports
+        time.sleep(0.001)
+    try:
+        if action == "register":
+            reg.register(VersionRecord(model="churn", version=version))
+        else:
+            reg.promote(version, "champion")
+    except RegistryError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
+    """
+)
+
+
+def _burst(repo: Path, action: str, versions: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _GIT_WRITER, str(repo), action, v, str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for v in versions
+    ]
+    done = []
+    for proc, version in zip(procs, versions, strict=True):
+        out, err = proc.communicate(timeout=120)
+        done.append(subprocess.CompletedProcess([version], proc.returncode, out, err))
+    return done
+
+
+def test_concurrent_registers_never_put_two_versions_on_one_commit(git_env, tmp_path):
+    repo = init_repo(tmp_path / "repo")
+    for burst in range(3):
+        head = commit(repo, f"burst {burst}")
+        runs = _burst(repo, "register", [f"{burst + 1}.{w}.0" for w in range(5)])
+        on_head = git(repo, "tag", "--points-at", head).split()
+        assert len(on_head) == 1, on_head  # GTO reads one version per commit
+        winners = [r for r in runs if r.returncode == 0]
+        assert [f"churn@v{w.args[0]}" for w in winners] == on_head
+        for loser in runs:
+            if loser.returncode != 0:
+                assert "already carries version" in loser.stderr, loser.stderr
+
+
+def test_concurrent_promotes_all_succeed(git_env, tmp_path):
+    repo = init_repo(tmp_path / "repo")
+    reg = GitRegistry("churn", repo)
+    versions = []
+    for i in range(4):
+        commit(repo, f"model {i}")
+        versions.append(reg.register(_record(f"1.{i}.0")).version)
+    for _ in range(4):
+        runs = _burst(repo, "promote", versions * 3)
+        assert [(r.returncode, r.stderr) for r in runs] == [(0, "")] * len(runs)
+        stage_tags = [t for t in git(repo, "tag", "-l", "churn#champion#*").split()]
+        counters = [int(t.rsplit("#", 1)[1]) for t in stage_tags]
+        assert len(counters) == len(set(counters))
+        assert GitRegistry("churn", repo).aliases()["champion"] in versions

@@ -178,3 +178,29 @@ def test_a_3000_column_drift_report_still_fits_a_comment(mlci, tmp_path: Path) -
     assert "to fit" in text
     assert text.count("<details") == text.count("</details>")
     assert text.startswith("## ")
+
+
+@pytest.mark.parametrize("fmt", ["md", "text", "html"])
+def test_a_p_value_just_below_alpha_is_never_printed_as_alpha(fmt):
+    from mlci.report.gates import GateResult, GatesSection
+    from mlci.report.model import Report
+
+    gate = GateResult(
+        metric="accuracy", candidate=0.8, baseline=0.82, delta=-0.02, status="failed", code="regression",
+        p_value=0.04998, alpha=0.05, significant=True, ci_low=-0.03, ci_high=-0.001, ci_level=0.9,
+        rule="max_regression", limit=0.0, tolerance=0.0, direction="higher",
+    )  # fmt: skip
+    report = Report(gates=GatesSection(status="failed", results=[gate])).with_status()
+    text = render(report, fmt)
+    assert "0.04998" in text
+    assert "p = 0.05" not in text and "p=0.05" not in text
+
+
+def test_p_values_keep_their_side_of_alpha():
+    from mlci.render.pvalues import format_p_value
+
+    assert format_p_value(0.04998, 0.05) == "0.04998"
+    assert format_p_value(0.0499996, 0.05) == "0.0499996"  # 4 digits would print 0.05
+    assert format_p_value(0.0500004, 0.05) == "0.0500004"
+    assert format_p_value(0.05, 0.05) == "0.05"
+    assert format_p_value(0.998, 0.05) == "0.998" and format_p_value(None) == "—"

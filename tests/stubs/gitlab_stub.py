@@ -25,6 +25,7 @@ import socket
 import threading
 import time
 from email.utils import formatdate
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -245,7 +246,7 @@ class GitLabStub(ReleaseEndpoints):
         ``status=None`` carries the request out normally and answers after ``delay``.
         """
         if status is not None and body is None:
-            body = {"message": f"{status} {_REASONS.get(status, 'Error')}"}
+            body = {"message": f"{status} {_reason(status)}"}
         self.faults.append(Fault(status, times, method, path, headers or {}, body, delay))
 
     def slow(
@@ -383,12 +384,13 @@ class GitLabStub(ReleaseEndpoints):
 
 
 _INVALID: Any = object()  # a JSON body that does not parse
-_REASONS = {
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _parse_body(raw: bytes, content_type: str) -> tuple[Any, dict[str, tuple[str, bytes]]]:

@@ -7,6 +7,7 @@ GitLab does. The job token may use every endpoint here except uploads.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from typing import Any
 from urllib.parse import quote
@@ -34,23 +35,21 @@ class ReleaseEndpoints(StubEndpoints):
 
     # -- releases ------------------------------------------------------------------------
 
-    def _release_json(self, project: dict[str, Any], release: dict[str, Any]) -> dict[str, Any]:
-        web = f"{project['web_url']}/-/releases/{quote(release['tag_name'], safe='')}"
-        return {
-            **{k: v for k, v in release.items() if not k.startswith("_")},
-            "assets": {"count": len(release["_links"]), "sources": [], "links": list(release["_links"])},
-            "_links": {"self": web, "edit_url": web + "/edit"},
-        }
+    def _release_json(self, release: dict[str, Any]) -> dict[str, Any]:
+        """A copy of the stored release (stored in the answer's own shape, for tests to read)."""
+        answer = copy.deepcopy(release)
+        answer["assets"]["count"] = len(answer["assets"]["links"]) + len(answer["assets"]["sources"])
+        return answer
 
     def _list_releases(
         self, project: dict[str, Any], *, query: dict[str, str], path: str, **_: Any
     ) -> Answer:
-        found = [self._release_json(project, r) for r in self.releases.get(project["id"], {}).values()]
+        found = [self._release_json(r) for r in self.releases.get(project["id"], {}).values()]
         return self._page(found[::-1], query, path)
 
     def _get_release(self, project: dict[str, Any], tag: str, **_: Any) -> Answer:
         release = self.releases.get(project["id"], {}).get(tag)
-        return (200, {}, self._release_json(project, release)) if release else NOT_FOUND
+        return (200, {}, self._release_json(release)) if release else NOT_FOUND
 
     def _create_release(self, project: dict[str, Any], *, params: dict[str, Any], **_: Any) -> Answer:
         problem = missing(params, "tag_name")
@@ -80,6 +79,7 @@ class ReleaseEndpoints(StubEndpoints):
             self._new_tag(pid, tag_name, sha, params.get("tag_message"))
         tag = self.tags[pid][tag_name]
         stamp = now()
+        web = f"{project['web_url']}/-/releases/{quote(tag_name, safe='')}"
         release: dict[str, Any] = {
             "tag_name": tag_name,
             "name": params.get("name") or tag_name,
@@ -90,7 +90,8 @@ class ReleaseEndpoints(StubEndpoints):
             "author": dict(self.token_user),
             "commit": dict(tag["commit"]),
             "tag_path": f"/{project['path_with_namespace']}/-/tags/{quote(tag_name, safe='')}",
-            "_links": [],
+            "assets": {"count": 0, "sources": [], "links": []},
+            "_links": {"self": web, "edit_url": web + "/edit"},
         }
         self.releases.setdefault(pid, {})[tag_name] = release
         tag["release"] = {"tag_name": tag_name, "description": description}
@@ -100,13 +101,13 @@ class ReleaseEndpoints(StubEndpoints):
                 del self.releases[pid][tag_name]
                 tag["release"] = None
                 return answer
-        return 201, {}, self._release_json(project, release)
+        return 201, {}, self._release_json(release)
 
     def _add_link(self, release: dict[str, Any], params: dict[str, Any]) -> Answer:
         problem = missing(params, "name", "url")
         if problem:
             return problem
-        existing = release["_links"]
+        existing = release["assets"]["links"]
         if any(link["name"] == params["name"] for link in existing):
             return 400, {}, {"message": {"name": ["has already been taken"]}}
         if any(link["url"] == params["url"] for link in existing):
@@ -128,7 +129,7 @@ class ReleaseEndpoints(StubEndpoints):
         self, project: dict[str, Any], tag: str, *, query: dict[str, str], path: str, **_: Any
     ) -> Answer:
         release = self.releases.get(project["id"], {}).get(tag)
-        return self._page(list(release["_links"]), query, path) if release else NOT_FOUND
+        return self._page(list(release["assets"]["links"]), query, path) if release else NOT_FOUND
 
     def _create_link(self, project: dict[str, Any], tag: str, *, params: dict[str, Any], **_: Any) -> Answer:
         release = self.releases.get(project["id"], {}).get(tag)

@@ -121,6 +121,10 @@ def test_note_bodies_are_validated_and_others_notes_are_not_editable(
     assert http.post(url, json={"body": "x" * 1_000_000}, headers=FULL, timeout=5).status_code == 201
     theirs = stub.add_note(42, 7, "human comment", author="alice")
     assert http.put(f"{url}/{theirs['id']}", json={"body": "x"}, headers=FULL, timeout=5).status_code == 403
+    system = stub.add_note(42, 7, "added 1 commit", author="alice", system=True)
+    assert http.delete(f"{url}/{system['id']}", headers=FULL, timeout=5).status_code == 403
+    mine = stub.add_note(42, 7, "an earlier run", author=BOT["username"])
+    assert http.put(f"{url}/{mine['id']}", json={"body": "v2"}, headers=FULL, timeout=5).status_code == 200
     form = http.post(url, data={"body": "from a form"}, headers=FULL, timeout=5)
     assert form.status_code == 201 and form.json()["body"] == "from a form"
 
@@ -244,6 +248,10 @@ def test_releases_are_created_once_with_links(stub: GitLabStub, http: requests.S
     assert added.status_code == 201 and added.json()["link_type"] == "other"
     listed = http.get(links, headers=FULL, timeout=5).json()
     assert [link["name"] for link in listed] == ["report.html", "metrics.json"]
+    # The stored release has the answer's shape, so tests can read it as GitLab returns it.
+    fetched = http.get(releases + "/churn%40v1.0.0", headers=FULL, timeout=5).json()
+    assert stub.releases[42]["churn@v1.0.0"]["assets"]["links"] == fetched["assets"]["links"] == listed
+    assert fetched["assets"]["count"] == 2
     gone = http.get(releases + "/churn%40v9", headers=FULL, timeout=5)
     assert (gone.status_code, gone.json()) == (404, {"message": "404 Not Found"})
     no_ref = http.post(releases, json={"tag_name": "churn@v2.0.0"}, headers=FULL, timeout=5)
@@ -294,7 +302,8 @@ def test_uploads_keep_the_bytes(stub: GitLabStub, http: requests.Session) -> Non
 def test_faults_5xx_rate_limit_and_slow_answers(stub: GitLabStub, http: requests.Session) -> None:
     url = api(stub, "/projects/42/merge_requests/7/notes")
     stub.fail(502, 1, method="POST", path=r"/notes$")
-    assert http.post(url, json={"body": "x"}, headers=FULL, timeout=5).status_code == 502
+    failed = http.post(url, json={"body": "x"}, headers=FULL, timeout=5)
+    assert (failed.status_code, failed.json()) == (502, {"message": "502 Bad Gateway"})
     assert stub.mr_notes(42, 7) == []  # the failed request did nothing
     stub.rate_limit(retry_after=3)
     limited = http.get(url, headers=FULL, timeout=5)

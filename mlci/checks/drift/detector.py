@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mlci.checks.drift.column_names import check_column_names
 from mlci.checks.drift.kinds import Kind, Prepared, prepare_column
 from mlci.checks.drift.reading import Columns, frame_columns, open_columns
 from mlci.checks.drift.results import ColumnDrift, DriftOutcome, SkippedColumn
@@ -165,6 +166,9 @@ class _Plan:
 
 
 def _plan(reference: list[str], current: list[str], options: DriftOptions) -> _Plan:
+    check_column_names(
+        reference, current, include=options.include, exclude=options.exclude, columns=options.columns
+    )
     in_ref, in_cur = set(reference), set(current)
     if options.include is not None:
         wanted = list(dict.fromkeys(options.include))

@@ -130,3 +130,16 @@ class DriftOutcome:
     @property
     def failed(self) -> bool:
         return self.fail_on_drift and self.dataset_drift
+
+    @property
+    def untested_reason(self) -> str | None:
+        """Why no column was tested (drift then checked nothing), or None if some were."""
+        if self.columns:
+            return None
+        if not self.skipped:
+            return "no column to compare: drift.include lists none, or every column is excluded"
+        reasons = [s.reason for s in self.skipped]
+        if all(r in ("only_in_reference", "only_in_current") for r in reasons):
+            return "the reference and the current data share no column"
+        counts = ", ".join(f"{reasons.count(r)} {r}" for r in dict.fromkeys(reasons))
+        return f"every column was skipped ({counts})"

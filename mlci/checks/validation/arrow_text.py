@@ -40,8 +40,9 @@ def arrow_strings(series: pd.Series) -> Any | None:
         return None
     try:
         array = pa.array(series.array, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None  # not all text (typed files): the caller takes the pandas path
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        # Not all text (typed files; Python ints beyond int64): the caller takes the pandas path.
+        return None
     if not isinstance(array, pa.ChunkedArray):
         array = pa.chunked_array([array])
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):

@@ -90,6 +90,11 @@ def _drift_notes(report: Report) -> Iterable[Annotation]:
     drift = report.drift
     if drift is None:
         return
+    if drift.status == "skipped":  # tested nothing: say so where reviewers look
+        yield Annotation(
+            "warning", "mlci drift: not tested", plain(drift.reason or "no column could be tested")
+        )
+        return
     level = "error" if drift.status == "failed" else "warning"
     for column in drift.columns:
         if column.drifted:

@@ -15,98 +15,18 @@ on ephemeral runners lives in that marker.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
-from dataclasses import dataclass, replace
 from typing import Any
 
 from mlci.errors import InputError
 from mlci.platforms.github.client import GitHubClient, GitHubError
 from mlci.platforms.github.comments import marker
 from mlci.platforms.github.dispatch import refusal
+from mlci.platforms.issues import Issue, MonitorState, state_line
 
 __all__ = ["ISSUE_LIMIT", "LABEL", "Issue", "MonitorState", "StickyIssue", "state_line"]
 
 LABEL = "mlci-monitor"
 ISSUE_LIMIT = 65_536  # GitHub's limit on an issue body, as for comments
-_STATE_RE = re.compile(r"^<!-- mlci-state: (\{[^<>\n]*\}) -->$")
-
-
-def _utc(text: object) -> dt.datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else None
-
-
-@dataclass(frozen=True)
-class MonitorState:
-    """What one scheduled run tells the next."""
-
-    last_dispatch: dt.datetime | None = None
-    dispatches: int = 0
-
-    def dispatched(self, when: dt.datetime) -> MonitorState:
-        return replace(self, last_dispatch=when, dispatches=self.dispatches + 1)
-
-    def to_json(self) -> str:
-        data: dict[str, Any] = {"dispatches": self.dispatches}
-        if self.last_dispatch is not None:
-            data["last_dispatch"] = self.last_dispatch.astimezone(dt.timezone.utc).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            )
-        return json.dumps(data, sort_keys=True)
-
-    @classmethod
-    def from_body(cls, body: str) -> MonitorState:
-        lines = body.split("\n", 2)
-        match = _STATE_RE.match(lines[1].rstrip("\r")) if len(lines) > 1 else None
-        if match is None:
-            return cls()
-        try:
-            data = json.loads(match.group(1))
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        count = data.get("dispatches")
-        return cls(
-            last_dispatch=_utc(data.get("last_dispatch")),
-            dispatches=count if isinstance(count, int) and count >= 0 else 0,
-        )
-
-
-def state_line(state: MonitorState) -> str:
-    return f"<!-- mlci-state: {state.to_json()} -->"
-
-
-@dataclass(frozen=True)
-class Issue:
-    number: int
-    url: str
-    state: str  # open | closed
-    body: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == "open"
-
-    @property
-    def monitor_state(self) -> MonitorState:
-        return MonitorState.from_body(self.body)
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> Issue:
-        return cls(
-            number=int(data["number"]),
-            url=str(data.get("html_url") or ""),
-            state=str(data.get("state") or "open"),
-            body=str(data.get("body") or ""),
-        )
 
 
 def _permission(exc: GitHubError) -> InputError:
@@ -146,7 +66,7 @@ class StickyIssue:
         if not found:
             return None
         best = max(found, key=lambda i: (i.get("state") == "open", int(i["number"])))
-        return Issue.from_api(best)
+        return _issue(best)
 
     def create(self, title: str, body: str, labels: list[str]) -> Issue:
         try:
@@ -160,7 +80,7 @@ class StickyIssue:
             if exc.status == 403:
                 raise _permission(exc) from None
             raise
-        return Issue.from_api(reply.data)
+        return _issue(reply.data)
 
     def update(self, issue: Issue, *, body: str, title: str | None = None, state: str | None = None) -> Issue:
         payload: dict[str, Any] = {"body": body}
@@ -177,7 +97,7 @@ class StickyIssue:
             if exc.status == 403:
                 raise _permission(exc) from None
             raise
-        return Issue.from_api(reply.data)
+        return _issue(reply.data)
 
     def comment(self, issue: Issue, text: str) -> None:
         try:
@@ -191,3 +111,12 @@ class StickyIssue:
             if exc.status == 403:
                 raise _permission(exc) from None
             raise
+
+
+def _issue(data: dict[str, Any]) -> Issue:
+    return Issue(
+        number=int(data["number"]),
+        url=str(data.get("html_url") or ""),
+        state=str(data.get("state") or "open"),
+        body=str(data.get("body") or ""),
+    )

@@ -23,6 +23,7 @@ from mlci.platforms.github.limits import SUMMARY_LIMIT
 if TYPE_CHECKING:
     from mlci.io.git_tags import LocalTag
     from mlci.platforms.github.client import GitHubClient
+    from mlci.platforms.issues import IssueStore
     from mlci.report.model import Report
 
 __all__ = ["GitHubPlatform"]
@@ -36,14 +37,17 @@ class GitHubPlatform:
     tags_locally = False
     summary_limit = SUMMARY_LIMIT
     comment_budget = 64_000  # GitHub's comment holds 65,536; room for the marker and a note
+    issue_limit = 65_536
 
     def __init__(self, ctx: GitHubContext) -> None:
         self.ctx = ctx
         self._client: GitHubClient | None = None
 
     @classmethod
-    def from_env(cls, *, repo: str | None = None, pr: int | None = None) -> GitHubPlatform:
-        return cls(load_context(repo=repo, pr=pr))
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, repo: str | None = None, pr: int | None = None
+    ) -> GitHubPlatform:
+        return cls(load_context(environ, repo=repo, pr=pr))
 
     def client(self) -> GitHubClient:
         if self._client is None:
@@ -165,6 +169,24 @@ class GitHubPlatform:
 
         assert self.ctx.repository is not None
         return publish_release(self.client(), self.ctx.repository, spec)
+
+    # -- the monitor ---------------------------------------------------------------------
+
+    def monitor_problems(self) -> list[str]:
+        missing = self.ctx.missing_for_api()
+        return ["missing " + " and ".join(missing)] if missing else []
+
+    def sticky_issue(self, key: str) -> IssueStore:
+        from mlci.platforms.github.comments import is_app_token
+        from mlci.platforms.github.issues import StickyIssue
+
+        assert self.ctx.repository is not None
+        return StickyIssue(self.client(), self.ctx.repository, key, bots_only=is_app_token(self.ctx.token))
+
+    def dispatch_workflow(self, workflow: str, ref: str, inputs: Mapping[str, str]) -> None:
+        from mlci.platforms.github.dispatch import dispatch_workflow
+
+        dispatch_workflow(self.client(), self.ctx.repository or "", workflow, ref, inputs)
 
     def publish_tag(self, tag: LocalTag) -> bool:
         from mlci.platforms.github.releases import ensure_tag

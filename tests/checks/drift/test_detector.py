@@ -142,9 +142,44 @@ def test_a_method_that_cannot_apply_is_a_config_error() -> None:
 
 def test_include_and_exclude() -> None:
     ref, cur = frames(100, 100)
-    outcome = detect_drift(ref, cur, DriftOptions(include=("num", "plan", "nope"), exclude=("plan",)))
+    outcome = detect_drift(ref, cur, DriftOptions(include=("num", "plan"), exclude=("plan",)))
     assert [c.column for c in outcome.columns] == ["num"]
-    assert skipped(outcome) == {"nope": "not_found"}
+    assert outcome.untested_reason is None
+
+
+@pytest.mark.parametrize(
+    ("options", "key", "hint"),
+    [
+        (DriftOptions(include=("num", "nmu")), "drift.include[1]", "did you mean 'num'?"),
+        (DriftOptions(exclude=("pln",)), "drift.exclude[0]", "did you mean 'plan'?"),
+        (
+            DriftOptions(columns={"xyz": ColumnOptions(method="ks")}),
+            "drift.columns.xyz",
+            "columns: num, plan, flag, stars",
+        ),
+    ],
+)
+def test_settings_naming_no_column_are_config_errors(options, key, hint) -> None:
+    ref, cur = frames(100, 100)
+    with pytest.raises(ConfigError) as err:
+        detect_drift(ref, cur, options)
+    assert err.value.key == key
+    assert "in the reference or the current data" in err.value.message and hint in err.value.message
+
+
+def test_a_column_in_one_file_only_is_skipped_not_an_error() -> None:
+    ref, cur = frames(100, 100)
+    outcome = detect_drift(ref, cur.rename(columns={"num": "other"}), DriftOptions(include=("num",)))
+    assert outcome.columns == [] and skipped(outcome) == {"num": "only_in_reference"}
+    assert outcome.untested_reason == "the reference and the current data share no column"
+
+
+def test_drift_that_tests_nothing_says_why() -> None:
+    ref, cur = frames(100, 100)
+    shared_none = detect_drift(ref, cur.rename(columns=lambda c: f"{c}_2"))
+    assert shared_none.untested_reason == "the reference and the current data share no column"
+    all_missing = detect_drift(ref.assign(**{c: None for c in ref.columns}), cur)
+    assert all_missing.untested_reason == "every column was skipped (4 no_reference_values)"
 
 
 # --- what real data throws at it ------------------------------------------------------------

@@ -113,3 +113,17 @@ def test_at_most_ten_annotations_per_level() -> None:
     assert len(notes) == 10
     assert [n.title for n in notes[:5]] == [f"mlci gate failed: m{i}" for i in range(5)]
     assert notes[-1].message == "26 more problem(s): see the job summary"
+
+
+def test_drift_that_tested_nothing_is_a_warning_annotation() -> None:
+    from mlci.report.drift import DriftSection
+
+    drift = DriftSection(
+        status="skipped",
+        drifted_share=0,
+        dataset_drift=False,
+        reason="the reference and the current data share no column",
+    )
+    (note,) = report_annotations(Report(drift=drift))
+    assert (note.level, note.title) == ("warning", "mlci drift: not tested")
+    assert note.message == "the reference and the current data share no column"

@@ -70,13 +70,15 @@ def test_a_rerun_updates_the_same_note_found_past_many_pages(
     first = ours(stub)[0]
     for i in range(250):  # a busy merge request: ours is now on the first of three pages
         stub.add_note(PROJECT, IID, f"review comment {i}")
-    run = mlci("comment", report_file(tmp_path, rows=6000), env=env)
+    # One report file for both runs: its footer carries the report's creation second.
+    bigger = report_file(tmp_path, rows=6000)
+    run = mlci("comment", bigger, env=env)
     assert run.exit_code == 0, run.stderr
     assert [n["id"] for n in ours(stub)] == [first["id"]]
     assert "6,000" in ours(stub)[0]["body"]
     assert "updated comment" in run.stderr
     assert len(stub.calls("GET", r"/notes$")) >= 1 + 3  # every page was read the second time
-    unchanged = mlci("comment", report_file(tmp_path, rows=6000), env=env)
+    unchanged = mlci("comment", bigger, env=env)
     assert "unchanged comment" in unchanged.stderr and len(stub.calls("PUT", r"/notes/")) == 1
 
 

@@ -83,7 +83,7 @@ def test_release_makes_an_annotated_tag_a_release_and_asset_links(
     assert tag["message"].startswith("Registering artifact churn version v1.0.0\n\n{")  # GTO's form
     release = stub.releases[PROJECT]["churn@v1.0.0"]
     assert release["name"] == "churn v1.0.0" and "churn" in release["description"]
-    names = sorted(link["name"] for link in release["_links"])
+    names = sorted(link["name"] for link in release["assets"]["links"])
     assert names == ["metrics.json", "mlci-report.html", "mlci-report.json"]
     assert {u["name"] for u in stub.uploads} == set(names)
     assert "created tag churn@v1.0.0" in run.stderr and "created release" in run.stderr

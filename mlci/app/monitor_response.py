@@ -1,4 +1,4 @@
-"""The GitHub half of ``mlci monitor``: the model's sticky issue and the retraining dispatch.
+"""The platform half of ``mlci monitor``: the model's sticky issue and the retraining dispatch.
 
 When the dataset drifted: the issue is opened or updated (a closed one reopened) and the
 workflow dispatched unless the last dispatch, kept in the issue's hidden state, is younger
@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 from mlci.config.monitor import MonitorConfig
 from mlci.errors import ConfigError, MlciError
-from mlci.platforms.github.context import GitHubContext
-from mlci.platforms.github.issues import Issue, MonitorState
+from mlci.platforms.base import Platform
+from mlci.platforms.issues import Issue, MonitorState, state_line
 from mlci.report.model import Report
 
 if TYPE_CHECKING:
     from mlci.app.monitor import MonitorOutcome
 
-__all__ = ["GitHubResponse"]
+__all__ = ["MonitorResponse"]
 
 
 def _inputs(monitor: MonitorConfig, values: Mapping[str, str]) -> dict[str, str]:
@@ -47,49 +47,38 @@ def _inputs(monitor: MonitorConfig, values: Mapping[str, str]) -> dict[str, str]
 
 
 @dataclass
-class GitHubResponse:
-    """The GitHub half of a run: the sticky issue and the dispatch."""
+class MonitorResponse:
+    """The platform half of a run: the sticky issue and the dispatch."""
 
     report: Report
     monitor: MonitorConfig
-    ctx: GitHubContext
+    platform: Platform
     now: dt.datetime
     templates: str | Path | None
     outcome: MonitorOutcome
     ref_name: str | None = None  # GITHUB_REF_NAME: the branch a scheduled run is on
 
     def run(self) -> None:
-        from mlci.platforms.github.client import GitHubClient, RetryPolicy
-        from mlci.platforms.github.comments import is_app_token
-        from mlci.platforms.github.issues import StickyIssue
-
-        assert self.ctx.repository is not None
         model = self.report.model.name if self.report.model else "unnamed"
-        client = GitHubClient(self.ctx.token, self.ctx.api_url, RetryPolicy.from_env())
-        with client:
-            self.client = client
-            self.sticky = StickyIssue(
-                client, self.ctx.repository, f"monitor/{model}", bots_only=is_app_token(self.ctx.token)
-            )
-            self.model = model
-            existing = self.sticky.find() if self.monitor.on_drift.issue else None
-            if self.outcome.drifted:
-                self._drifted(existing)
-            elif existing is not None and existing.is_open:
-                self._resolved(existing)
+        self.sticky = self.platform.sticky_issue(f"monitor/{model}")
+        self.model = model
+        existing = self.sticky.find() if self.monitor.on_drift.issue else None
+        if self.outcome.drifted:
+            self._drifted(existing)
+        elif existing is not None and existing.is_open:
+            self._resolved(existing)
 
     def _body(self, state: MonitorState, retraining: str | None) -> str:
-        from mlci.platforms.github.issues import ISSUE_LIMIT, state_line
         from mlci.render.monitor_issue import IssueText, headline, issue_body
 
         when = self.now.strftime("%Y-%m-%d %H:%M UTC")
-        text = IssueText(headline(self.report, when=when, run_url=self.ctx.run_url), retraining)
+        text = IssueText(headline(self.report, when=when, run_url=self.platform.place().run_url), retraining)
         return issue_body(
             self.report,
             mark=self.sticky.mark,
             state=state_line(state),
             text=text,
-            limit=ISSUE_LIMIT,
+            limit=self.platform.issue_limit,
             templates=self.templates,
         )
 
@@ -108,8 +97,6 @@ class GitHubResponse:
         return updated
 
     def _drifted(self, existing: Issue | None) -> None:
-        from mlci.platforms.github.dispatch import dispatch_workflow
-
         on_drift = self.monitor.on_drift
         state = existing.monitor_state if existing is not None else MonitorState()
         dispatch = on_drift.dispatch
@@ -139,16 +126,10 @@ class GitHubResponse:
             "drifted_share": f"{drift.drifted_share:g}" if drift else "0",
             "dataset": (drift.current.dataset or drift.current.path) if drift and drift.current else "",
             "issue_url": issue.url if issue is not None else "",
-            "run_url": self.ctx.run_url or "",
+            "run_url": self.platform.place().run_url or "",
         }
         try:
-            dispatch_workflow(
-                self.client,
-                self.ctx.repository or "",
-                dispatch.workflow_id,
-                ref,
-                _inputs(self.monitor, values),
-            )
+            self.platform.dispatch_workflow(dispatch.workflow_id, ref, _inputs(self.monitor, values))
         except MlciError as exc:
             if on_drift.issue:
                 failed = (
