@@ -194,7 +194,7 @@ def test_default_branch_pipeline_releases_exactly_once(
     assert tag["commit"]["id"] == sha
     assert str(tag["message"]).startswith("Registering artifact churn version v1.0.0")  # GTO reads it
     assert list(gitlab.releases[PROJECT_ID]) == ["churn@v1.0.0"]
-    links = {link["name"] for link in gitlab.releases[PROJECT_ID]["churn@v1.0.0"]["_links"]}
+    links = {link["name"] for link in gitlab.releases[PROJECT_ID]["churn@v1.0.0"]["assets"]["links"]}
     assert "mlci-report.json" in links
 
     again = _run(project, variables, "mlci-release")
