@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Callable
@@ -79,19 +78,14 @@ def _relative(path: Path, root: Path) -> str:
 
 def read_params(path: Path) -> dict[str, Any]:
     """Training parameters from a JSON or YAML file: an object, or exit 2 naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read params file: {exc.strerror}", path=path) from None
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from mlci.config.yaml_source import load_yaml
 
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except Exception as exc:  # noqa: BLE001 - json or yaml: either way one clear line
-        raise InputError(f"invalid params file: {exc}", path=path) from None
+        data = load_yaml(path, what="params file").data
+    else:
+        from mlci.config.files import read_json
+
+        data = read_json(path, what="params file")
     if not isinstance(data, dict):
         raise InputError("params file must hold an object of parameters", path=path)
     return data

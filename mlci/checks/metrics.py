@@ -12,7 +12,6 @@ nested JSON, dvclive style) by ``load_metrics`` below.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from mlci.checks.predictions import Labels, Predictions, Task
-from mlci.config.files import MAX_JSON_BYTES, read_capped
+from mlci.config.files import MAX_JSON_BYTES, decode_text, parse_json, read_capped
 from mlci.errors import MetricsError
 from mlci.vocab import Direction
 
@@ -283,11 +282,7 @@ def load_metrics(path: str | Path) -> MetricsFile:
     """Read a JSON (or YAML) metrics file of numbers, nested or flat, as dvclive writes."""
     path = Path(path)
     raw = read_capped(path, what="metrics file", limit=MAX_JSON_BYTES, error=MetricsError)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MetricsError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-    data = _parse(text, path)
+    data = _parse(decode_text(raw, path, what="metrics file", error=MetricsError), path)
     if not isinstance(data, dict):
         raise MetricsError(
             f"expected an object of metric names to numbers, got {type(data).__name__}", path=path
@@ -315,13 +310,10 @@ def _parse(text: str, path: Path) -> object:
             ) from None
     if not text.strip():
         raise MetricsError("metrics file is empty", path=path)
-    try:
-        # Accepts NaN/Infinity, which Python json writers emit. Integers are read as floats
-        # (the value they become anyway): a 5000-digit one is then +-inf, not a crash on
-        # Python's limit on int digits.
-        return json.loads(text, parse_int=float)
-    except json.JSONDecodeError as exc:
-        raise MetricsError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    # Accepts NaN/Infinity, which Python json writers emit. Integers are read as floats (the
+    # value they become anyway): a 5000-digit one is then +-inf, not a crash on Python's
+    # limit on int digits.
+    return parse_json(text, path, error=MetricsError, parse_int=float)
 
 
 def _metrics_loader() -> type[Any]:

@@ -25,6 +25,7 @@ __all__ = [
     "ChangeFacts",
     "CommentMode",
     "CommentResult",
+    "MonitorOnGitHubOnly",
     "NoticeLevel",
     "Platform",
     "ReleaseOutcome",
@@ -165,3 +166,22 @@ class Platform(Protocol):
         """Start the retraining workflow on ``ref`` with ``inputs``."""
 
     def close(self) -> None: ...
+
+
+class MonitorOnGitHubOnly:
+    """For platforms without the monitor's sticky issue and retraining dispatch (yet)."""
+
+    issue_limit = 0
+
+    def monitor_problems(self) -> list[str]:
+        return ["the monitor's issue and retraining dispatch are GitHub-only so far"]
+
+    def sticky_issue(self, key: str) -> IssueStore:
+        from mlci.errors import UsageError
+
+        raise UsageError("the monitor's issue is on GitHub only so far")
+
+    def dispatch_workflow(self, workflow: str, ref: str, inputs: Mapping[str, str]) -> None:
+        from mlci.errors import UsageError
+
+        raise UsageError("dispatching a retraining workflow is on GitHub only so far")

@@ -17,6 +17,7 @@ from mlci.platforms.base import (
     ChangeFacts,
     CommentMode,
     CommentResult,
+    MonitorOnGitHubOnly,
     NoticeLevel,
     ReleaseOutcome,
     ReleaseSpec,
@@ -25,19 +26,17 @@ from mlci.platforms.base import (
 
 if TYPE_CHECKING:
     from mlci.io.git_tags import LocalTag
-    from mlci.platforms.issues import IssueStore
     from mlci.report.model import Report
 
 __all__ = ["LocalPlatform"]
 
 
-class LocalPlatform:
+class LocalPlatform(MonitorOnGitHubOnly):
     name = "local"
     checks_approvals = False
     tags_locally = True
     summary_limit = 0
     comment_budget = 64_000
-    issue_limit = 0
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or Path.cwd()
@@ -90,21 +89,6 @@ class LocalPlatform:
 
     def publish_tag(self, tag: LocalTag) -> bool:
         return False  # it is already here
-
-    # -- the monitor: GitHub-only so far ---------------------------------------------------
-
-    def monitor_problems(self) -> list[str]:
-        return ["the monitor's issue and retraining dispatch are GitHub-only so far"]
-
-    def sticky_issue(self, key: str) -> IssueStore:
-        from mlci.errors import UsageError
-
-        raise UsageError("the monitor's issue is on GitHub only so far")
-
-    def dispatch_workflow(self, workflow: str, ref: str, inputs: Mapping[str, str]) -> None:
-        from mlci.errors import UsageError
-
-        raise UsageError("dispatching a retraining workflow is on GitHub only so far")
 
     def close(self) -> None:
         return None

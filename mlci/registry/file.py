@@ -130,16 +130,11 @@ class FileRegistry(Registry):
     # --- reading ---------------------------------------------------------------------------
 
     def _read_json(self, path: Path) -> object:
-        try:
-            return json.loads(path.read_text(encoding="utf-8"), parse_int=json_int)
-        except FileNotFoundError:
+        from mlci.config.files import read_json
+
+        if not path.exists():
             return None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RegistryError(f"cannot read registry file: {exc}", path=path) from None
-        except json.JSONDecodeError as exc:
-            raise RegistryError(
-                f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
-            ) from None
+        return read_json(path, what="registry file", error=RegistryError, parse_int=json_int)
 
     def _load(self, path: Path) -> VersionRecord:
         data = self._read_json(path)

@@ -18,7 +18,6 @@ The file itself is read as a regular file of at most ``MAX_REPORT_BYTES``.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,18 +53,10 @@ def _finite(text: str) -> float:
 
 def parse_report(raw: bytes, path: Path) -> Any:
     """The JSON value of a report file, numbers finite, or an ``InputError``."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"report is not UTF-8 text (byte {exc.start})", path=path) from None
-    try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
-    except RecursionError:
-        raise InputError("JSON nested too deeply", path=path) from None
-    except ValueError as exc:  # the hooks above, and integers of more than 4,300 digits
-        raise InputError(f"invalid JSON: {str(exc).splitlines()[0]}", path=path) from None
+    from mlci.config.files import decode_text, parse_json
+
+    text = decode_text(raw, path, what="report")
+    return parse_json(text, path, parse_constant=_refuse_constant, parse_float=_finite)
 
 
 def _walk(value: Any, key: str, depth: int) -> Iterator[tuple[str, str]]:

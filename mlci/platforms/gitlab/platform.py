@@ -18,6 +18,7 @@ from mlci.platforms.base import (
     ChangeFacts,
     CommentMode,
     CommentResult,
+    MonitorOnGitHubOnly,
     NoticeLevel,
     ReleaseOutcome,
     ReleaseSpec,
@@ -29,19 +30,17 @@ if TYPE_CHECKING:
     from mlci.io.git_tags import LocalTag
     from mlci.platforms.gitlab.client import GitLabClient
     from mlci.platforms.gitlab.releases import GitLabReleases
-    from mlci.platforms.issues import IssueStore
     from mlci.report.model import Report
 
 __all__ = ["GitLabPlatform"]
 
 
-class GitLabPlatform:
+class GitLabPlatform(MonitorOnGitHubOnly):
     name = "gitlab"
     checks_approvals = True
     tags_locally = False
     summary_limit = 0  # GitLab has no job summary
     comment_budget = 990_000  # a note holds 1,000,000 characters
-    issue_limit = 1_000_000
 
     def __init__(self, ctx: GitLabContext) -> None:
         self.ctx = ctx
@@ -65,21 +64,6 @@ class GitLabPlatform:
                 policy=RetryPolicy.from_env(),
             )
         return self._client
-
-    # -- the monitor: GitHub-only so far ---------------------------------------------------
-
-    def monitor_problems(self) -> list[str]:
-        return ["the monitor's issue and retraining dispatch are GitHub-only so far"]
-
-    def sticky_issue(self, key: str) -> IssueStore:
-        from mlci.errors import UsageError
-
-        raise UsageError("the monitor's issue is on GitHub only so far")
-
-    def dispatch_workflow(self, workflow: str, ref: str, inputs: Mapping[str, str]) -> None:
-        from mlci.errors import UsageError
-
-        raise UsageError("dispatching a retraining workflow is on GitHub only so far")
 
     def close(self) -> None:
         if self._client is not None:
