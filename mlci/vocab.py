@@ -18,6 +18,8 @@ __all__ = [
     "DRIFT_METHODS",
     "DRIFT_STATUSES",
     "DTYPES",
+    "ERROR_KINDS",
+    "ERROR_SECTIONS",
     "GATE_CODES",
     "RULE_KINDS",
     "GATE_STATUSES",
@@ -32,6 +34,8 @@ __all__ = [
     "DriftMethod",
     "DriftStatus",
     "Dtype",
+    "ErrorKind",
+    "ErrorSection",
     "GateCode",
     "RuleKind",
     "GateStatus",
@@ -88,10 +92,17 @@ CHECK_STATUSES: tuple[CheckStatus, ...] = get_args(CheckStatus)
 # The drift section: skipped when no column could be tested (drift checked nothing).
 DriftStatus = Literal["passed", "failed", "skipped"]
 DRIFT_STATUSES: tuple[DriftStatus, ...] = get_args(DriftStatus)
-ReportStatus = Literal["passed", "failed"]
+# "error": an input could not be used; the report lists it under ``errors``.
+ReportStatus = Literal["passed", "failed", "error"]
 REPORT_STATUSES: tuple[ReportStatus, ...] = get_args(ReportStatus)
 GateStatus = Literal["passed", "failed", "skipped"]
 GATE_STATUSES: tuple[GateStatus, ...] = get_args(GateStatus)
+# An entry of the report's ``errors``: which step it came from, and whose fault it was
+# ("service": an external service failed, exit 3; "input": a file was unusable, exit 2).
+ErrorSection = Literal["config", "datasets", "validation", "drift", "gates", "report"]
+ERROR_SECTIONS: tuple[ErrorSection, ...] = get_args(ErrorSection)
+ErrorKind = Literal["input", "service"]
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 
 # -- gates (mlci.yml gates:) --------------------------------------------------------------
 

@@ -4,7 +4,9 @@
 #   run.sh ARGS...   runs "$MLCI" ARGS... in the current directory
 #
 # Exit 0 -> status=passed, 1 -> status=failed (both recorded as outputs), anything else is a
-# broken run (bad config, unreadable data, GitHub down) and fails the step at once.
+# broken run (bad config, unreadable data, GitHub down) and fails the step at once -- unless
+# DEFER is true and the command still wrote REPORT_PATH (`mlci check` always does): then
+# status=error is recorded, so a later step posts the report before the job fails.
 # Environment:
 #   MLCI         the mlci executable (the setup step's `mlci` output)
 #   FAIL_ON      failure (default): a failed check fails the step; error: report it, go on
@@ -18,12 +20,24 @@ case "${FAIL_ON:=failure}" in
   *) echo "::error title=mlci::fail-on must be 'failure' or 'error', got '$FAIL_ON'"; exit 2 ;;
 esac
 
+# A report left by an earlier run must not pass for this run's.
+if [ "${DEFER:-false}" = true ] && [ -n "${REPORT_PATH:-}" ]; then
+  rm -f -- "$REPORT_PATH"
+fi
 "$MLCI" "$@"
 code=$?
 case "$code" in
   0) status=passed ;;
   1) status=failed ;;
-  *) echo "::error title=mlci::mlci $1 could not run (exit $code): see the error above"; exit "$code" ;;
+  *)
+    if [ "${DEFER:-false}" = true ] && [ -n "${REPORT_PATH:-}" ] && [ -f "$REPORT_PATH" ]; then
+      status=error
+      echo "::error title=mlci::mlci $1 could not use an input (exit $code): the report lists what to fix"
+    else
+      echo "::error title=mlci::mlci $1 could not run (exit $code): see the error above"
+      exit "$code"
+    fi
+    ;;
 esac
 {
   echo "status=$status"

@@ -1,4 +1,9 @@
-"""Run everything ``mlci.yml`` configures and assemble one Report (what ``mlci check`` does)."""
+"""Run everything ``mlci.yml`` configures and assemble one Report (what ``mlci check`` does).
+
+An input that cannot be used does not stop the run: it becomes an entry of the report's
+``errors`` (status ``error``), the sections it blocks are left ``null`` and the others
+still run, so the pull request always gets a report to read.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,12 @@ from mlci.config.schema import Schema, load_schema
 from mlci.errors import ConfigError, MlciError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource, open_source, sha256_file
 from mlci.report.builder import validation_entry
+from mlci.report.errors import ReportError, report_errors
 from mlci.report.model import ModelInfo, Report
 from mlci.report.provenance import current_run
 from mlci.report.validation import DatasetValidation
 
-__all__ = ["ProgressFactory", "preflight", "run_project"]
+__all__ = ["ProgressFactory", "error_report", "open_inputs", "preflight", "run_project"]
 
 # label, total rows (if known) -> a callback taking rows done
 ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
@@ -26,8 +32,10 @@ def _no_progress(label: str, total: int | None) -> Callable[[int], None]:
     return lambda rows: None
 
 
-def preflight(config: ProjectConfig, config_path: Path) -> tuple[dict[str, DataSource], dict[str, Schema]]:
-    """Open every dataset and schema up front and report every problem at once."""
+def open_inputs(
+    config: ProjectConfig,
+) -> tuple[dict[str, DataSource], dict[str, Schema], list[MlciError]]:
+    """Open every dataset and schema up front; what failed is returned, not raised."""
     problems: list[MlciError] = []
     sources: dict[str, DataSource] = {}
     schemas: dict[str, Schema] = {}
@@ -44,6 +52,12 @@ def preflight(config: ProjectConfig, config_path: Path) -> tuple[dict[str, DataS
                 problems.extend(exc.problems)
             except MlciError as exc:
                 problems.append(exc)
+    return sources, schemas, problems
+
+
+def preflight(config: ProjectConfig, config_path: Path) -> tuple[dict[str, DataSource], dict[str, Schema]]:
+    """Open every dataset and schema up front and raise every problem at once."""
+    sources, schemas, problems = open_inputs(config)
     if problems:
         raise ConfigProblems([_as_config_error(p) for p in problems])
     return sources, schemas
@@ -55,6 +69,14 @@ def _as_config_error(error: MlciError) -> ConfigError:
     return ConfigError(error.message, path=error.path, line=error.line, column=error.column, key=error.key)
 
 
+def error_report(error: MlciError, *, config_path: Path | None = None) -> Report:
+    """The report ``mlci check`` writes when mlci.yml itself cannot be used."""
+    return Report(
+        errors=report_errors(error, "config"),
+        config_path=str(config_path) if config_path is not None else None,
+    ).with_status()
+
+
 def run_project(
     config: ProjectConfig,
     config_path: Path,
@@ -62,20 +84,30 @@ def run_project(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: ProgressFactory = _no_progress,
 ) -> Report:
-    sources, schemas = preflight(config, config_path)
+    sources, schemas, problems = open_inputs(config)
+    errors: list[ReportError] = [e for p in problems for e in report_errors(p, "datasets")]
     validation: list[DatasetValidation] | None = None
     checked = [(n, d) for n, d in config.datasets.items() if d.schema_ is not None]
     if checked:
         validation = []
         for name, dataset in checked:
-            source = sources[name]
             assert dataset.schema_ is not None
-            outcome = validate_source(
-                source,
-                schemas[dataset.schema_],
-                chunk_rows=chunk_rows,
-                progress=progress(f"validating {name}", source.total_rows),
-            )
+            if name not in sources or dataset.schema_ not in schemas:
+                continue  # its error is already listed
+            source = sources[name]
+            try:
+                outcome = validate_source(
+                    source,
+                    schemas[dataset.schema_],
+                    chunk_rows=chunk_rows,
+                    progress=progress(f"validating {name}", source.total_rows),
+                )
+            except MlciError as exc:
+                unreadable = exc.key is None  # the data itself, not a schema key
+                exc.key = exc.key or f"datasets.{name}.path"
+                errors += report_errors(exc, "datasets" if unreadable else "validation")
+                del sources[name]  # unreadable: drift must not read it again
+                continue
             validation.append(
                 validation_entry(
                     name,
@@ -85,24 +117,43 @@ def run_project(
                     fingerprint=sha256_file(source.path),
                 )
             )
-    from mlci.app.drift import project_drift
+    drift = None
+    if config.drift is not None and _drift_inputs_usable(config, sources, schemas):
+        from mlci.app.drift import project_drift
 
-    drift = project_drift(
-        config, sources, schemas, config_path=config_path, chunk_rows=chunk_rows, progress=progress
-    )
+        try:
+            drift = project_drift(
+                config, sources, schemas, config_path=config_path, chunk_rows=chunk_rows, progress=progress
+            )
+        except MlciError as exc:
+            errors += report_errors(exc, "drift")
     model = ModelInfo(name=config.model.name) if config.model is not None else None
     gates = None
     if config.gates:
         from mlci.app.gate import run_gates
 
-        run = run_gates(config, config_path=config_path)
-        model, gates = run.model, run.section
+        try:
+            run = run_gates(config, config_path=config_path)
+            model, gates = run.model, run.section
+        except MlciError as exc:
+            errors += report_errors(exc, "gates")
     report = Report(
         model=model,
         validation=validation,
         drift=drift,
         gates=gates,
+        errors=errors,
         run=current_run(config.root),
         config_path=str(config_path),
     )
     return report.with_status()
+
+
+def _drift_inputs_usable(
+    config: ProjectConfig, sources: dict[str, DataSource], schemas: dict[str, Schema]
+) -> bool:
+    """Drift runs only when both datasets opened and the reference's schema (kinds) loaded."""
+    assert config.drift is not None
+    schema_key = config.datasets[config.drift.reference].schema_
+    opened = config.drift.reference in sources and config.drift.current in sources
+    return opened and (schema_key is None or schema_key in schemas)

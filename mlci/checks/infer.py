@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from mlci.checks.infer_bounds import widen_bounds
+from mlci.checks.nested import nested_column_error, nested_kind
 from mlci.checks.validation.dtypes import parse_column
 from mlci.checks.validation.unique import UniqueTracker
 from mlci.config.schema import ColumnSpec, RowBounds, Schema
@@ -152,7 +153,13 @@ def infer_schema(
     for chunk in source.chunks(chunk_rows=chunk_rows):
         rows += len(chunk)
         for name, state in states.items():
-            _feed(state, chunk[name], max_categories)
+            try:
+                _feed(state, chunk[name], max_categories)
+            except (TypeError, UnicodeDecodeError):
+                kind = nested_kind(chunk[name])
+                if kind is None:
+                    raise
+                raise nested_column_error(name, kind, source.path) from None
         if progress is not None:
             progress(rows)
     columns: dict[str, ColumnSpec] = {}

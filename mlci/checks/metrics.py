@@ -22,6 +22,7 @@ import numpy as np
 
 from mlci.checks.predictions import Labels, Predictions, Task
 from mlci.config.files import MAX_JSON_BYTES, decode_text, parse_json, read_capped
+from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.errors import MetricsError
 from mlci.vocab import Direction
 
@@ -308,6 +309,8 @@ def _parse(text: str, path: Path) -> object:
                 path=path,
                 line=mark.line + 1 if mark else None,
             ) from None
+        except PARSE_LIMIT_ERRORS as exc:
+            raise MetricsError(parse_limit_message(exc, "YAML"), path=path) from None
     if not text.strip():
         raise MetricsError("metrics file is empty", path=path)
     # Accepts NaN/Infinity, which Python json writers emit. Integers are read as floats (the

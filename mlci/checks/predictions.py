@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mlci.checks.nested import nested_column_error, nested_kind
 from mlci.errors import MetricsError
 from mlci.vocab import Task
 
@@ -171,6 +172,15 @@ def _same_label(value: object, wanted: object) -> bool:
     return bool(value == wanted) or str(value).lower() == str(wanted).lower()
 
 
+def _reject_nested(files: list[PredictionColumns]) -> None:
+    """Raise the located error for a label column of lists or objects (else return)."""
+    for cols in files:
+        for name, column in (("y_true", cols.y_true), ("y_pred", cols.y_pred)):
+            kind = nested_kind(column) if column is not None else None
+            if column is not None and kind is not None:
+                raise nested_column_error(str(column.name or name), kind, cols.path, MetricsError)
+
+
 def _positive_code(classes: list[object], positive_label: object, path: Path) -> int | None:
     if len(classes) > 2:
         return None
@@ -220,7 +230,11 @@ def encode_predictions(
         return out
     series = [s for cols in files for s in (cols.y_true, cols.y_pred) if s is not None]
     # One factorization over every label column: equal labels get equal codes everywhere.
-    codes, uniques = pd.factorize(pd.concat([s.reset_index(drop=True) for s in series]))
+    try:
+        codes, uniques = pd.factorize(pd.concat([s.reset_index(drop=True) for s in series]))
+    except TypeError:
+        _reject_nested(files)
+        raise
     classes: list[object] = list(pd.Index(uniques).tolist())
     positive = _positive_code(classes, positive_label, first.path)
     labels = Labels(classes=classes, positive=positive)

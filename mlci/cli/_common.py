@@ -20,7 +20,7 @@ from mlci.cli.options import (
     template_dir_option,
 )
 from mlci.cli.progress import Progress, ProgressBars
-from mlci.errors import EXIT_CHECK_FAILED, EXIT_OK, UsageError
+from mlci.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, UsageError
 
 __all__ = [
     "F",
@@ -45,6 +45,11 @@ def write_output(text: str, output: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
+        if output.exists() and not output.is_file():
+            # /dev/null, a pipe, /dev/stdout: write through it, never replace it.
+            with output.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(f".{output.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -60,4 +65,6 @@ def color_enabled(output: Path | None) -> bool:
 
 
 def status_exit(status: str) -> int:
+    if status == "error":  # an input could not be used
+        return EXIT_BAD_INPUT
     return EXIT_CHECK_FAILED if status == "failed" else EXIT_OK

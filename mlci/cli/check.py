@@ -58,20 +58,44 @@ def check(
       mlci check -c examples/churn/mlci.yml -o out/mlci-report.json
       mlci report mlci-report.json --format md   # render it again later
 
-    Exits 0 when everything passed, 1 when a check failed, 2 on bad config or data.
+    An input that cannot be used (mlci.yml, a schema, a dataset, the metrics) still gets a
+    report: status "error", an errors list naming each file and line, and every section
+    that could run.
+
+    Exits 0 when everything passed, 1 when a check failed, 2 on bad config or data
+    (3 when a service such as the registry failed).
     """
-    from mlci.app.check import run_project
+    from mlci.app.check import error_report, run_project
     from mlci.config.project import load_project
+    from mlci.errors import MlciError
     from mlci.io import DEFAULT_CHUNK_ROWS
     from mlci.render import render
+    from mlci.report.errors import errors_exit_code, report_errors
 
-    config = load_project(config_path)
-    with ProgressBars() as bars:
-        report = run_project(
-            config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=bars.start
+    try:
+        config = load_project(config_path)
+    except MlciError as exc:
+        # Even an unusable mlci.yml gets a report: the Action posts it, so reviewers see why.
+        report = error_report(exc, config_path=config_path)
+        templates = template_dir
+    else:
+        with ProgressBars() as bars:
+            report = run_project(
+                config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=bars.start
+            )
+        templates = template_dir or (
+            config.resolve(config.report.templates) if config.report.templates else None
         )
+    try:
+        text = render(report, "text", templates=templates, color=color_enabled(None))
+    except MlciError as exc:
+        # A broken template is an input the run could not use: the report says so too.
+        report = report.model_copy(update={"errors": report.errors + report_errors(exc, "report")})
+        report = report.with_status()
+        text = render(report, "text", color=color_enabled(None))
     write_output(report.to_json(), output)
-    templates = template_dir or (config.resolve(config.report.templates) if config.report.templates else None)
-    click.echo(render(report, "text", templates=templates, color=color_enabled(None)), nl=False)
+    click.echo(text, nl=False)
+    for error in report.errors:
+        click.echo(f"error: {error.one_line()}", err=True)
     click.echo(f"report written to {output}", err=True)
-    ctx.exit(status_exit(report.status))
+    ctx.exit(errors_exit_code(report.errors) if report.errors else status_exit(report.status))

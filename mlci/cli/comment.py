@@ -48,7 +48,7 @@ __all__ = ["comment"]
     "--fail-on-failure",
     env="FAIL_ON_FAILURE",
     is_flag=True,
-    help="Exit 1 when the report failed (after publishing it).",
+    help="Exit 1 when the report failed or has errors (after publishing it).",
 )
 @click.pass_context
 def comment(
@@ -92,7 +92,7 @@ def comment(
     markdown = render_markdown(report, template_dir, limit=platform.comment_budget)
     key = comment_key(report, platform, key)
     body = platform.comment_body(markdown, key)
-    failed = 1 if fail_on_failure and report.status == "failed" else 0
+    failed = 1 if fail_on_failure and report.status in ("failed", "error") else 0
     if dry_run:
         click.echo(body, nl=not body.endswith("\n"))
         click_ctx.exit(failed)

@@ -46,7 +46,8 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, platform: str,
     Writes mlci.yml, schema.yml inferred from the first --data file, and a GitHub
     workflow that runs the checks on every pull request and posts the report as a
     comment (with --platform gitlab: a .gitlab-ci.yml that does the same for merge
-    requests). Existing files are never overwritten without --force.
+    requests). Existing files are never overwritten without --force. .gitignore gains
+    mlci-report.json and the registry's lock file (only the lines it lacks).
 
     \b
     Examples:
@@ -57,6 +58,7 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, platform: str,
     Exits 0 when the files are written, 2 when one exists (without --force) or a
     dataset cannot be read.
     """
+    from mlci.app.gitignore import ignore_entries
     from mlci.app.init import scaffold
 
     with ProgressBars() as bars:
@@ -72,6 +74,9 @@ def init(directory: Path, data: tuple[Path, ...], workflow: bool, platform: str,
     change = "merge request" if platform.lower() == "gitlab" else "pull request"
     for item in done:
         click.echo(f"{'overwrote' if item.overwrote else 'created'} {item.path}")
+    added = ignore_entries(directory / ".gitignore")
+    if added:
+        click.echo(f"added {', '.join(added)} to {directory / '.gitignore'}")
     click.echo(
         f"next: review schema.yml, run `mlci check`, then commit and open a {change}"
         if data

@@ -16,7 +16,9 @@ class Progress:
     """Rows done on stderr, redrawn in place; silent unless stderr is a terminal outside CI."""
 
     def __init__(self, label: str, total: int | None = None) -> None:
-        self.label = label
+        from mlci.render.escape import plain
+
+        self.label = plain(label, 120)  # dataset names and paths come from data
         self.total = total
         self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
         self.started = time.monotonic()

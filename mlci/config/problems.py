@@ -102,10 +102,20 @@ def _message(err: Any, root: type[BaseModel]) -> str:
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
     if "input" in err and kind not in ("model_type", "dict_type"):
-        text += f", got {err['input']!r}"
+        text += f", got {_short_repr(err['input'])}"
     elif kind in ("model_type", "dict_type"):
         text = f"expected a mapping, got {type(err.get('input')).__name__}"
     return text
+
+
+def _short_repr(value: Any, limit: int = 120) -> str:
+    """A bounded repr: a YAML alias bomb must not turn into a 400 MB error line."""
+    import reprlib
+
+    shorter = reprlib.Repr()
+    shorter.maxlevel, shorter.maxlist, shorter.maxdict, shorter.maxstring = 3, 6, 6, 80
+    text = shorter.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def from_validation_error(

@@ -124,7 +124,22 @@ def _column_problems(name: str, spec: ColumnSpec) -> list[tuple[tuple[str | int,
                 )
     if spec.format is not None and spec.dtype != "datetime":
         out.append((at + ("format",), f"'format' applies to datetime columns, not {spec.dtype}"))
+    elif spec.format is not None:
+        problem = _strptime_problem(spec.format)
+        if problem is not None:
+            out.append((at + ("format",), f"invalid strptime format {spec.format!r}: {problem}"))
     return out
+
+
+def _strptime_problem(fmt: str) -> str | None:
+    """Why the validator's parser (pandas) refuses ``fmt``, found now rather than mid-data."""
+    import pandas as pd  # lazily, as for datetime bounds
+
+    try:
+        pd.to_datetime(pd.Series(["2000-01-01"]), format=fmt, errors="coerce")
+    except (ValueError, TypeError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
 
 
 def schema_from_document(doc: YamlDocument, prefix: tuple[str | int, ...] = ()) -> Schema:

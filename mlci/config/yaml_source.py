@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from mlci.config.files import MAX_CONFIG_BYTES, read_capped
+from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.errors import ConfigError, InputError
 
 __all__ = ["MAX_EXPANDED_NODES", "YamlDocument", "check_expansion", "load_yaml"]
@@ -64,8 +65,13 @@ def _key_node(node: yaml.Node, part: str | int) -> yaml.Node | None:
     return None
 
 
-def _check_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
+def _check_duplicate_keys(node: yaml.Node | None, path: Path, seen_nodes: set[int] | None = None) -> None:
     """YAML silently keeps the last of two equal keys; a config file should not."""
+    # An alias points at a node already checked: walk each node once (no alias bombs).
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -78,10 +84,10 @@ def _check_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
                     column=key.start_mark.column + 1,
                 )
             seen.add(name)
-            _check_duplicate_keys(value, path)
+            _check_duplicate_keys(value, path, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_duplicate_keys(item, path)
+            _check_duplicate_keys(item, path, seen_nodes)
 
 
 # Aliases let a few lines stand for billions of values ("billion laughs"); a real config
@@ -151,6 +157,8 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", path=path) from None
+    except PARSE_LIMIT_ERRORS as exc:
+        raise ConfigError(parse_limit_message(exc, "YAML"), path=path) from None
     if data is None:
         raise ConfigError(f"{what} is empty", path=path)
     return YamlDocument(path=path, data=data, root=root)

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from mlci.config.files import check_regular_file
+from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.errors import DataError
 from mlci.io.formats import DataFormat, detect_format
 
@@ -376,6 +377,8 @@ def _jsonl_columns(path: Path) -> list[str]:
                     raise DataError(
                         f"invalid JSON: {exc.msg}", path=path, line=number, column=exc.colno
                     ) from None
+                except PARSE_LIMIT_ERRORS as exc:
+                    raise DataError(parse_limit_message(exc), path=path, line=number) from None
                 if not isinstance(record, dict):
                     raise DataError(
                         f"expected a JSON object per line, got {type(record).__name__}",
@@ -437,6 +440,8 @@ def _locate_bad_json(path: Path) -> tuple[int | None, int | None, str | None]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 return number, exc.colno, f"invalid JSON: {exc.msg}"
+            except PARSE_LIMIT_ERRORS as exc:
+                return number, None, parse_limit_message(exc)
             if not isinstance(record, dict):
                 return number, None, f"expected a JSON object per line, got {type(record).__name__}"
     return None, None, None

@@ -21,6 +21,7 @@ __all__ = ["FAMILIES", "render_prometheus", "escape_label_value", "dataset_label
 # that only grows.
 FAMILIES: dict[str, str] = {
     "mlci_report_passed": "1 when every check in the report passed, else 0.",
+    "mlci_report_errors": "Inputs the run could not use (the report's errors; its status is error when > 0).",
     "mlci_report_info": "Always 1; the labels say which mlci and baseline produced the report.",
     "mlci_report_timestamp_seconds": "When the report was written, in seconds since the Unix epoch.",
     "mlci_dataset_rows": "Rows read from the dataset.",
@@ -182,6 +183,7 @@ def render_prometheus(report: Report) -> str:
     exp = _Exposition()
     model = model_label(report)
     exp["mlci_report_passed"].add(report.status == "passed", model=model)
+    exp["mlci_report_errors"].add(len(report.errors), model=model)
     baseline = report.model.baseline_version if report.model is not None else None
     if baseline is None and report.gates is not None:
         baseline = report.gates.baseline_version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable
@@ -110,6 +111,7 @@ def environment(
         sparklines=views.sparklines,
         distribution_bars=views.distribution_bars,
     )
+    env.globals.update(validation_cases=views.validation_cases, summary_parts=views.summary_parts)
     return env
 
 
@@ -121,13 +123,63 @@ def target_of(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_environment(override: str | None, target: str | None) -> jinja2.Environment:
+    # Compiling the templates is most of a render; jinja reloads a template whose file changed.
+    return environment(override, target=target)
+
+
 def render_template(name: str, override: str | Path | None = None, **context: Any) -> str:
+    """Render ``name``; any failure of a template is a ``UsageError`` naming its file and line."""
     try:
-        template = environment(override, target=target_of(name)).get_template(name)
+        folder = None if override is None else str(Path(override).resolve())
+        template = _cached_environment(folder, target_of(name)).get_template(name)
     except jinja2.TemplateNotFound:
         raise UsageError(f"template {name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:
         raise UsageError(
             f"template syntax error: {exc.message}", path=exc.filename, line=exc.lineno
         ) from None
-    return template.render(**context)
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"template is not UTF-8 text (byte {exc.start})", path=_find(name, override)
+        ) from None
+    try:
+        return template.render(**context)
+    except UsageError:
+        raise
+    # A user's template can fail in any way Python can (undefined names, a bad include,
+    # 1/0, endless includes): say where, as one located line.
+    except Exception as exc:  # noqa: BLE001
+        path, line = _template_frame(exc)
+        raise UsageError(
+            f"cannot render template: {_describe(exc)}", path=path or _find(name, override), line=line
+        ) from None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"included template {exc.name!r} not found"
+    if isinstance(exc, RecursionError):
+        return "templates include each other without end"
+    if isinstance(exc, jinja2.UndefinedError):
+        return str(exc)
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in the traceback (jinja2 maps them for us)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return None, None
+    return frames[-1].filename, frames[-1].lineno
+
+
+def _find(name: str, override: str | Path | None) -> str | None:
+    for folder in template_dirs(override):
+        if (folder / name).is_file():
+            return str(folder / name)
+    return None

@@ -1,6 +1,7 @@
 """Layer 5: the Report model (the mlci-report.json contract)."""
 
 from mlci.report.drift import DriftColumn, DriftSection
+from mlci.report.errors import ReportError
 from mlci.report.gates import GateResult, GatesSection
 from mlci.report.model import REPORT_VERSION, ModelInfo, Report, load_report, overall_status
 from mlci.report.validation import DatasetValidation, Violation
@@ -14,6 +15,7 @@ __all__ = [
     "GatesSection",
     "ModelInfo",
     "Report",
+    "ReportError",
     "Violation",
     "load_report",
     "overall_status",

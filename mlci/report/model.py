@@ -15,14 +15,17 @@ from pydantic import BaseModel, Field, ValidationError
 from mlci import __version__
 from mlci.errors import InputError
 from mlci.report.drift import DriftSection
+from mlci.report.errors import ReportError
 from mlci.report.gates import GatesSection
 from mlci.report.provenance import RunInfo
 from mlci.report.validation import DatasetValidation
+from mlci.vocab import ReportStatus
 
 __all__ = ["REPORT_VERSION", "ModelInfo", "Report", "load_report", "overall_status"]
 
 REPORT_VERSION: Literal[1] = 1
-Status = Literal["passed", "failed"]
+# "error": an input could not be used (see ``errors``); the sections it blocked are null.
+Status = ReportStatus
 
 
 class ModelInfo(BaseModel):
@@ -37,6 +40,7 @@ class Report(BaseModel):
     validation: list[DatasetValidation] | None = None
     drift: DriftSection | None = None
     gates: GatesSection | None = None
+    errors: list[ReportError] = Field(default_factory=list)
     mlci_version: str = __version__
     run: RunInfo | None = None
     # Where mlci.yml lives, so `mlci release` can find the registry from the report alone.
@@ -54,6 +58,8 @@ class Report(BaseModel):
 
 
 def overall_status(report: Report) -> Status:
+    if report.errors:
+        return "error"
     failed = any(v.status == "failed" for v in report.validation or [])
     failed |= report.drift is not None and report.drift.status == "failed"
     failed |= report.gates is not None and report.gates.status == "failed"
@@ -66,7 +72,7 @@ def load_report(path: str | Path) -> Report:
     Strict (``mlci.report.strict``): the file may come from a fork's run.
     """
     from mlci.config.files import read_capped
-    from mlci.report.strict import MAX_REPORT_BYTES, check_report, parse_report
+    from mlci.report.strict import MAX_REPORT_BYTES, check_report, check_vocabulary, parse_report
 
     path = Path(path)
     raw = read_capped(path, what="report file", limit=MAX_REPORT_BYTES)
@@ -78,8 +84,10 @@ def load_report(path: str | Path) -> Report:
             key="mlci_report_version",
         )
     try:
-        return Report.model_validate(data)
+        report = Report.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
         raise InputError(f"not an mlci report: {err['msg']}", path=path, key=key or None) from None
+    check_vocabulary(data, path)
+    return report

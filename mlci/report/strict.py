@@ -11,7 +11,9 @@ exit 2, naming the file and the key):
   examples scalars;
 - codes from their vocabularies: violation ``check`` (and the ``checks`` list), gate
   ``code``, drift ``kind``, ``method`` and skip ``reason``, the registry backend;
-- URLs (``run.run_url``, ``run.server_url``) absolute http(s).
+- URLs (``run.run_url``, ``run.server_url``) absolute http(s);
+- lists that go together agree (``example_rows`` and ``examples``, histogram bins, shares
+  in [0, 1], ``ci_low``/``ci_high``/``ci_level``), so every accepted report renders.
 
 The file itself is read as a regular file of at most ``MAX_REPORT_BYTES``.
 """
@@ -25,18 +27,30 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mlci.errors import InputError
-from mlci.report.gates import GATE_CODES
-from mlci.report.validation import VIOLATION_CHECKS
+from mlci.vocab import (
+    DRIFT_KINDS,
+    DRIFT_METHODS,
+    GATE_CODES,
+    REGISTRY_BACKENDS,
+    SKIP_REASONS,
+    VIOLATION_CHECKS,
+)
 
-__all__ = ["MAX_DEPTH", "MAX_ITEMS", "MAX_REPORT_BYTES", "MAX_STRING", "check_report", "parse_report"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_ITEMS",
+    "MAX_REPORT_BYTES",
+    "MAX_STRING",
+    "check_report",
+    "check_vocabulary",
+    "parse_report",
+]
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 MAX_STRING = 20_000
 MAX_ITEMS = 200_000
 MAX_DEPTH = 32
 _MAX_INT = 2**63
-_DRIFT_KINDS = ("numeric", "categorical")
-_REGISTRIES = ("file", "git", "mlflow")
 _URL_KEYS = ("run_url", "server_url")
 
 
@@ -101,9 +115,6 @@ def _items(data: dict[str, Any], *keys: str) -> Iterator[tuple[str, dict[str, An
 
 
 def _vocabulary_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    from mlci.checks.drift.results import SKIP_REASONS
-    from mlci.checks.drift.stattests import METHOD_NAMES
-
     def one_of(
         where: str, obj: dict[str, Any], name: str, known: tuple[str, ...]
     ) -> Iterator[tuple[str, str]]:
@@ -123,13 +134,27 @@ def _vocabulary_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for i, example in enumerate(examples if isinstance(examples, list) else []):
             if not (example is None or isinstance(example, (str, int, float, bool))):
                 yield f"{where}.examples.{i}", "an example must be a number, text, true/false or null"
+    for where, violation in _items(data, "validation", "violations"):
+        rows, examples = violation.get("example_rows") or [], violation.get("examples") or []
+        if rows and len(rows) != len(examples):
+            yield f"{where}.example_rows", f"{len(rows)} rows for {len(examples)} examples"
+    for where, histogram in _items(data, "drift", "columns", "histogram"):
+        yield from _histogram_problems(where, histogram)
+    for part in ("top", "new", "vanished"):
+        for where, category in _items(data, "drift", "columns", "categories", part):
+            for name in ("reference_share", "current_share"):
+                if not 0 <= (category.get(name) or 0) <= 1:
+                    yield f"{where}.{name}", "a share must lie between 0 and 1"
     for where, gate in _items(data, "gates", "results"):
         yield from one_of(where, gate, "code", GATE_CODES)
+        interval = [gate.get(name) is None for name in ("ci_low", "ci_high", "ci_level")]
+        if any(interval) and not all(interval):
+            yield f"{where}.ci_level", "ci_low, ci_high and ci_level go together"
     for where, gates in _items(data, "gates"):
-        yield from one_of(where, gates, "registry", _REGISTRIES)
+        yield from one_of(where, gates, "registry", REGISTRY_BACKENDS)
     for where, column in _items(data, "drift", "columns"):
-        yield from one_of(where, column, "kind", _DRIFT_KINDS)
-        yield from one_of(where, column, "method", METHOD_NAMES)
+        yield from one_of(where, column, "kind", DRIFT_KINDS)
+        yield from one_of(where, column, "method", DRIFT_METHODS)
     for where, skipped in _items(data, "drift", "skipped"):
         yield from one_of(where, skipped, "reason", SKIP_REASONS)
     for where, run in _items(data, "run"):
@@ -137,6 +162,19 @@ def _vocabulary_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
             value = run.get(name)
             if value is not None and not _is_web_url(value):
                 yield f"{where}.{name}", "not an absolute http(s) URL"
+
+
+def _histogram_problems(where: str, histogram: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    bins = len(histogram.get("edges") or []) - 1
+    if bins < 1:
+        yield f"{where}.edges", "a histogram needs at least two edges"
+        return
+    for name in ("reference", "current", "reference_share", "current_share"):
+        values = histogram.get(name) or []
+        if len(values) != bins:
+            yield f"{where}.{name}", f"{len(values)} values for {bins} bins"
+        elif name.endswith("share") and not all(0 <= v <= 1 for v in values):
+            yield f"{where}.{name}", "shares must lie between 0 and 1"
 
 
 def _is_web_url(value: Any) -> bool:
@@ -162,6 +200,11 @@ def check_report(data: Any, path: Path) -> dict[str, Any]:
         )
     for key, problem in _walk(data, "", 0):
         raise InputError(f"not an mlci report: {problem}", path=path, key=key or None)
+    return data
+
+
+def check_vocabulary(data: dict[str, Any], path: Path) -> None:
+    """After the model accepted ``data``'s types: every code in its vocabulary, URLs web URLs,
+    and the lists that go together of matching lengths."""
     for key, problem in _vocabulary_problems(data):
         raise InputError(f"not an mlci report: {problem}", path=path, key=key)
-    return data

@@ -284,3 +284,34 @@ def test_mode_off_publishes_everything_but_the_comment(
     assert result.exit_code == 0 and stub.requests == []
     assert "::error" in result.stdout and (tmp_path / "summary.md").stat().st_size > 0
     assert read_outputs(tmp_path / "output.txt")["status"] == "failed"
+
+
+def test_a_report_with_errors_is_posted_with_its_errors_and_annotated(
+    mlci: Callable[..., Any], stub: GitHubStub, tmp_path: Path
+) -> None:
+    # What `mlci check` writes when the current batch is only a header: the Action must
+    # still post something the reviewers can act on.
+    (tmp_path / "ref.csv").write_text("x\n1\n2\n")
+    (tmp_path / "cur.csv").write_text("x\n")
+    (tmp_path / "schema.yml").write_text("columns:\n  x: {dtype: int}\n")
+    (tmp_path / "mlci.yml").write_text(
+        "version: 1\ndatasets:\n  ref: {path: ref.csv, schema: schema.yml}\n"
+        "  cur: {path: cur.csv, schema: schema.yml}\ndrift: {reference: ref, current: cur}\n"
+    )
+    report = tmp_path / "mlci-report.json"
+    check = mlci("check", "-c", tmp_path / "mlci.yml", "-o", report)
+    assert check.exit_code == 2 and report.exists()
+
+    env = actions_env(stub, tmp_path, event=pr_event())
+    result = mlci("comment", report, env=env)
+    assert result.exit_code == 0, result.stderr
+    [posted] = stub.pr_comments(REPO, 42)
+    assert "mlci error" in posted["body"] and "could not be used" in posted["body"]
+    assert "has a header but no data rows" in posted["body"]
+    assert "datasets.cur.path" in posted["body"]
+    assert read_outputs(tmp_path / "output.txt")["status"] == "error"
+    assert "::error title=mlci could not use an input::" in result.stdout
+    assert "has a header but no data rows" in result.stdout
+
+    failing = mlci("comment", report, "--fail-on-failure", env=env)
+    assert failing.exit_code == 1  # an error report fails the step when asked to

@@ -181,3 +181,46 @@ def test_init_platform_is_checked(mlci, repo: Path) -> None:
     run = mlci("init", repo, "--platform", "jenkins")
     assert run.exit_code == 2 and "jenkins" in run.stderr
     assert not (repo / "mlci.yml").exists()
+
+
+def test_the_generated_mlci_yml_links_to_the_config_reference(mlci, tmp_path: Path) -> None:
+    run = mlci("init", tmp_path, "--no-workflow")
+    assert run.exit_code == 0, run.stderr
+    text = (tmp_path / "mlci.yml").read_text()
+    links = [word for word in text.split() if word.startswith("https://")]
+    assert links == ["https://github.com/mlci-dev/mlci/blob/main/docs/config.md"]
+    # ... a file that exists in this repository (the link's target on main).
+    assert (Path(__file__).resolve().parents[2] / "docs" / "config.md").is_file()
+
+
+def test_init_ignores_the_report_and_the_registry_lock_once(mlci, tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("node_modules/\n/mlci-report.json")  # no final newline
+    run = mlci("init", tmp_path, "--no-workflow")
+    assert run.exit_code == 0, run.stderr
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["node_modules/", "/mlci-report.json"]  # kept as written
+    assert ".mlci/registry/**/.lock" in lines
+    assert sum("mlci-report.json" in line for line in lines) == 1  # "/x" already ignores x
+    again = mlci("init", tmp_path, "--no-workflow", "--force")
+    assert again.exit_code == 0, again.stderr
+    assert (tmp_path / ".gitignore").read_text().splitlines() == lines  # idempotent
+    assert "added" not in again.stdout
+
+
+def test_the_ignore_entries_really_ignore_what_mlci_writes(mlci, repo: Path) -> None:
+    run = mlci("init", repo, "--no-workflow")
+    assert run.exit_code == 0, run.stderr
+    (repo / ".mlci" / "registry" / "churn").mkdir(parents=True)
+    (repo / ".mlci" / "registry" / "churn" / ".lock").write_text("")
+    (repo / ".mlci" / "registry" / "churn" / "aliases.json").write_text("{}")
+    (repo / "mlci-report.json").write_text("{}")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "mlci-report.json" not in status and ".lock" not in status
+    assert ".mlci/registry/churn/aliases.json" in status  # the registry itself is committed

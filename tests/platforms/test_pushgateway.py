@@ -75,7 +75,7 @@ def test_push_replaces_the_group_so_a_vanished_column_is_gone(
     result = mlci("push", first, "--pushgateway", gateway, env=FAST)
     # a failed report is still published: exit 0
     assert result.exit_code == 0, result.stderr
-    assert f"pushed 23 series to {gateway}/metrics/job/mlci/model/churn" in result.stderr
+    assert f"pushed 24 series to {gateway}/metrics/job/mlci/model/churn" in result.stderr
     group = group_of(gateway, "churn")
     assert scores(group) == {"age": 0.31, "plan": 0.12, "tenure": 0.5}
     labels = dict(next(iter(series(group, "mlci_drift_score"))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from gfm_oracle import assert_inert, needs_cmark, render_gfm
@@ -20,7 +21,7 @@ from mlci.platforms.github.comments import comment_body
 from mlci.render import render
 from mlci.render.escape import md, md_code
 from mlci.render.invisible import INVISIBLE_RE
-from mlci.report import DatasetValidation, Report, Violation
+from mlci.report import DatasetValidation, ModelInfo, Report, Violation
 from mlci.report.provenance import RunInfo
 
 RUN_URL = "https://github.com/acme/churn/actions/runs/42"
@@ -131,3 +132,34 @@ def test_code_values_stay_copyable_where_no_filter_runs() -> None:
         assert [text for text, _ in out.texts] == [value]
     for value in ("user@evil.example", "https://evil.example", "mailto:a@b.example"):
         assert assert_inert(md_code(value) + "\n").links == []
+
+
+@needs_cmark
+def test_hostile_report_gitlab_note_is_inert_and_has_one_marker() -> None:
+    from mlci.platforms.gitlab.notes import note_body
+
+    out = assert_inert(note_body(render(hostile_report(), "md"), "churn"), markers=1)
+    assert out.links == []
+
+
+@needs_cmark
+def test_a_user_template_that_forgets_to_escape_is_escaped_anyway(tmp_path: Path) -> None:
+    (tmp_path / "report.md.j2").write_text("{{ report.model.name }} | {{ report.status }}\n")
+    (tmp_path / "report.txt.j2").write_text("{{ report.model.name }}\n")
+    for value in CORPUS:
+        report = hostile_report().model_copy(update={"model": ModelInfo(name=value)})
+        assert_inert(render(report, "md", templates=tmp_path))
+        text = render(report, "text", templates=tmp_path)
+        assert "\x1b" not in text and "##[" not in text and not text.lstrip().startswith("::")
+
+
+def test_a_template_symlinked_out_of_its_folder_is_refused(tmp_path: Path) -> None:
+    from mlci.errors import UsageError
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hunter2")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").symlink_to(secret)
+    with pytest.raises(UsageError, match="outside its template folder"):
+        render(hostile_report(), "md", templates=folder)

@@ -225,6 +225,22 @@ def test_an_empty_report_still_says_whether_it_passed(promtool: Callable[..., ob
     assert "mlci_drift" not in text
 
 
+def test_an_error_report_counts_the_inputs_it_could_not_use(promtool: Callable[..., object]) -> None:
+    from mlci.errors import DataError
+    from mlci.report.errors import report_errors
+
+    errors = report_errors(
+        DataError("has a header but no data rows", path="cur.csv", key="datasets.cur.path")
+    )
+    report = Report(errors=errors, created_at="2026-01-01T00:00:00+00:00").with_status()
+    text = render(report, "prometheus")
+    check_metrics(promtool, text)
+    assert samples(text, "mlci_report_errors") == {'model="unnamed"': "1"}
+    assert samples(text, "mlci_report_passed") == {'model="unnamed"': "0"}
+    clean = render(Report(created_at="2026-01-01T00:00:00+00:00"), "prometheus")
+    assert samples(clean, "mlci_report_errors") == {'model="unnamed"': "0"}
+
+
 def test_cli_renders_prometheus(mlci: Callable[..., object], tmp_path: Path) -> None:
     path = tmp_path / "mlci-report.json"
     path.write_text(ordinary().to_json(), encoding="utf-8")

@@ -159,3 +159,52 @@ def test_cli_names_the_file_and_key_in_one_line(mlci: Any, tmp_path: Path) -> No
     metrics = write(tmp_path, {"roc_auc": 0.9}, "metrics.json")
     run = mlci("report", metrics, "--format", "md")
     assert run.exit_code == 2 and "not an mlci report" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("validation.1.violations.0.example_rows", list(range(1, 9))),
+        ("drift.columns.0.histogram.edges", []),
+        ("drift.columns.0.histogram.current_share", [0.5]),
+        ("drift.columns.0.histogram.reference_share.0", -3.0),
+        ("drift.columns.1.categories.top.0.reference_share", -5),
+        ("gates.results.0.ci_low", 0.01),
+    ],
+)
+def test_lists_and_numbers_that_go_together_must_agree(tmp_path: Path, key: str, value: Any) -> None:
+    data = changed(lambda d: set_path(d, key, value))
+    if key.startswith("gates"):
+        data["gates"]["results"][0].update(ci_high=None, ci_level=None)
+    error = refused(tmp_path, data)
+    assert error.key is not None
+
+
+def _leaves(value: Any, key: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [key] + [leaf for k, v in value.items() for leaf in _leaves(v, (*key, k))]
+    if isinstance(value, list):
+        return [key] + [leaf for i, v in enumerate(value[:2]) for leaf in _leaves(v, (*key, i))]
+    return [key]
+
+
+def test_any_report_the_loader_accepts_renders_without_an_internal_error(tmp_path: Path) -> None:
+    from mlci.render import render
+
+    path = tmp_path / "report.json"
+    # One entry of each list: every field a template reads, set to what a forger would try.
+    keys = [k for k in _leaves(GOOD)[1:] if all(p in (0, 1) for p in k if isinstance(p, int))]
+    for key in keys:
+        for value in (None, -5, [], [0.5]):
+            data = copy.deepcopy(GOOD)
+            target = data
+            for part in key[:-1]:
+                target = target[part]
+            target[key[-1]] = value
+            path.write_text(json.dumps(data))
+            try:
+                report = load_report(path)
+            except InputError:
+                continue
+            for fmt in ("md", "text", "html", "junit"):
+                assert render(report, fmt), (key, value, fmt)

@@ -32,6 +32,7 @@ class Annotation:
     title: str
     message: str
     file: str | None = None
+    line: int | None = None
 
 
 def escape_data(text: str) -> str:
@@ -48,6 +49,8 @@ def format_annotation(note: Annotation) -> str:
     props = []
     if note.file:
         props.append(f"file={escape_property(note.file)}")
+        if note.line is not None:
+            props.append(f"line={note.line}")
     props.append(f"title={escape_property(note.title)}")
     return f"::{note.level} {','.join(props)}::{escape_data(note.message)}"
 
@@ -86,6 +89,22 @@ def _violation_notes(report: Report) -> Iterable[Annotation]:
             )
 
 
+def _relative(path: str) -> bool:
+    return not path.startswith(("/", "\\")) and ":" not in path[:3]
+
+
+def _error_notes(report: Report) -> Iterable[Annotation]:
+    for error in report.errors:
+        relative = error.path is not None and _relative(error.path)
+        yield Annotation(
+            "error",
+            "mlci could not use an input",
+            plain(error.one_line(), 400),
+            file=plain(error.path) if relative and error.path else None,
+            line=error.line if relative else None,
+        )
+
+
 def _drift_notes(report: Report) -> Iterable[Annotation]:
     drift = report.drift
     if drift is None:
@@ -105,9 +124,10 @@ def _drift_notes(report: Report) -> Iterable[Annotation]:
 
 
 def report_annotations(report: Report, limit: int = MAX_PER_LEVEL) -> list[Annotation]:
-    """Gates, then violations, then drift; at most ``limit`` per level."""
+    """Unusable inputs, then gates, violations and drift; at most ``limit`` per level."""
     by_level: dict[str, list[Annotation]] = {}
-    for note in [*_gate_notes(report), *_violation_notes(report), *_drift_notes(report)]:
+    found = [*_error_notes(report), *_gate_notes(report), *_violation_notes(report), *_drift_notes(report)]
+    for note in found:
         by_level.setdefault(note.level, []).append(note)
     out: list[Annotation] = []
     for level, notes in by_level.items():
