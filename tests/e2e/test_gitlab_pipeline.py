@@ -232,4 +232,7 @@ def test_advisory_mode_passes_a_failed_check_but_a_broken_run_still_fails(
     assert broken.job_failed("mlci"), broken.tail()
     assert "mlci check could not run (exit 2)" in broken.log
     assert "data/missing.csv" in broken.log  # the one-line error names the file
-    assert len(gitlab.calls("POST", r"/notes$")) == 1 and gitlab.calls("PUT", r"/notes/") == []
+    # The report of a broken run (status error) still reaches the reviewers, in the same note.
+    (note,) = _ours(gitlab)
+    assert "missing.csv" in str(note["body"])
+    assert len(gitlab.calls("POST", r"/notes$")) == 1 and len(gitlab.calls("PUT", r"/notes/")) == 1
