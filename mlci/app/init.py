@@ -1,4 +1,8 @@
-"""Scaffolding a project (``mlci init``): mlci.yml, a schema inferred from data, the PR workflow."""
+"""Scaffolding a project (``mlci init``): mlci.yml, a schema inferred from data, the CI file.
+
+The CI file is the GitHub pull-request workflow, or with ``platform="gitlab"`` a
+``.gitlab-ci.yml`` that includes mlci's CI/CD component (templates/check.yml).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,22 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from mlci import __version__
 from mlci.errors import UsageError
 
-__all__ = ["ACTION", "WORKFLOW_PATH", "Scaffolded", "scaffold"]
+__all__ = ["ACTION", "COMPONENT", "GITLAB_CI_PATH", "WORKFLOW_PATH", "InitPlatform", "Scaffolded", "scaffold"]
 
 # The action users paste into their workflows; the major tag follows the package's version.
 ACTION = f"mlci-dev/mlci@v{__version__.split('.')[0]}"
 WORKFLOW_PATH = Path(".github") / "workflows" / "mlci.yml"
+# The CI/CD component users include on GitLab (the catalog's address of templates/check.yml),
+# on the same major version; $CI_SERVER_FQDN is the GitLab instance the pipeline runs on.
+COMPONENT = f"$CI_SERVER_FQDN/mlci-dev/mlci/check@{__version__.split('.')[0]}"
+GITLAB_CI_PATH = Path(".gitlab-ci.yml")
+
+InitPlatform = Literal["github", "gitlab"]
 
 
 @dataclass(frozen=True)
@@ -81,10 +92,15 @@ def scaffold(
     *,
     workflow: bool,
     force: bool,
+    platform: InitPlatform = "github",
     progress: ProgressFactory,
     warn: Callable[[str], None],
 ) -> list[Scaffolded]:
-    """Write the project's files; refuses (exit 2) to overwrite any without ``force``."""
+    """Write the project's files; refuses (exit 2) to overwrite any without ``force``.
+
+    ``workflow`` writes the CI file at the git root: the GitHub workflow, or for
+    ``platform="gitlab"`` the ``.gitlab-ci.yml``.
+    """
     from mlci.render.templates import render_template
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -97,8 +113,9 @@ def scaffold(
     targets = [directory / "mlci.yml"]
     if data:
         targets.append(directory / "schema.yml")
+    ci_path = repo_root / (GITLAB_CI_PATH if platform == "gitlab" else WORKFLOW_PATH)
     if workflow:
-        targets.append(repo_root / WORKFLOW_PATH)
+        targets.append(ci_path)
     existing = [t for t in targets if t.exists()]
     if existing and not force:
         raise UsageError("already exists (use --force to overwrite)", path=existing[0])
@@ -114,8 +131,14 @@ def scaffold(
     }
     if schema_text is not None:
         files[directory / "schema.yml"] = schema_text
-    if workflow:
-        files[repo_root / WORKFLOW_PATH] = render_template(
+    if workflow and platform == "gitlab":
+        files[ci_path] = render_template(
+            "init/gitlab-ci.yml.j2",
+            component=COMPONENT,
+            config=None if workdir == "." else _yaml_scalar(f"{workdir}/mlci.yml"),
+        )
+    elif workflow:
+        files[ci_path] = render_template(
             "init/workflow.yml.j2",
             action=ACTION,
             working_directory=None if workdir == "." else _yaml_scalar(workdir),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlci.app.init import ACTION
+from mlci.app.init import ACTION, COMPONENT
 from mlci.config.project import load_project
 from mlci.config.schema import load_schema
 
@@ -131,6 +131,56 @@ def test_data_outside_the_repository_is_warned_about(mlci, repo: Path, tmp_path:
     run = mlci("init", repo, "--data", outside)
     assert run.exit_code == 0
     assert "outside" in run.stderr and "CI will not find it" in run.stderr
+
+
+def _gitlab_ci(root: Path) -> dict:
+    return yaml.safe_load((root / ".gitlab-ci.yml").read_text())
+
+
+def test_init_for_gitlab_writes_a_pipeline_that_includes_the_component(mlci, repo: Path) -> None:
+    run = mlci("init", repo, "--platform", "gitlab", "--data", repo / "data/train.csv")
+    assert run.exit_code == 0, run.stderr
+    assert f"created {repo / '.gitlab-ci.yml'}" in run.stdout and "merge request" in run.stdout
+    assert not (repo / ".github").exists()  # instead of the GitHub workflow, not as well
+    assert "train" in load_project(repo / "mlci.yml").datasets
+
+    pipeline = _gitlab_ci(repo)
+    assert pipeline["include"] == [{"component": COMPONENT}]  # the component's defaults fit
+    assert COMPONENT.endswith("/mlci-dev/mlci/check@0")
+    # Merge-request pipelines run, and a branch with an open MR gets no duplicate pipeline.
+    rules = pipeline["workflow"]["rules"]
+    assert rules[0] == {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}
+    assert {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"} in rules
+
+
+def test_init_for_gitlab_in_a_subdirectory_points_the_component_at_its_config(mlci, repo: Path) -> None:
+    project = repo / "services" / "churn"
+    run = mlci("init", project, "--platform", "gitlab", "--data", repo / "data/train.csv")
+    assert run.exit_code == 0, run.stderr
+    assert not (project / ".gitlab-ci.yml").exists()
+    (include,) = _gitlab_ci(repo)["include"]
+    assert include == {"component": COMPONENT, "inputs": {"config": "services/churn/mlci.yml"}}
+    # The config input names a file that exists and loads.
+    assert load_project(repo / include["inputs"]["config"]).datasets["train"].path == "../../data/train.csv"
+
+
+def test_init_for_gitlab_refuses_an_existing_pipeline(mlci, repo: Path) -> None:
+    mine = repo / ".gitlab-ci.yml"
+    mine.write_text("test: {script: [make]}\n")
+    run = mlci("init", repo, "--platform", "gitlab")
+    assert run.exit_code == 2
+    assert run.stderr.strip() == f"error: {mine}: already exists (use --force to overwrite)"
+    assert mine.read_text() == "test: {script: [make]}\n" and not (repo / "mlci.yml").exists()
+    # The GitHub default does not care about a GitLab pipeline, and the other way round.
+    assert mlci("init", repo).exit_code == 0
+    assert mine.read_text() == "test: {script: [make]}\n"
+    assert (repo / ".github" / "workflows" / "mlci.yml").exists()
+
+
+def test_init_platform_is_checked(mlci, repo: Path) -> None:
+    run = mlci("init", repo, "--platform", "jenkins")
+    assert run.exit_code == 2 and "jenkins" in run.stderr
+    assert not (repo / "mlci.yml").exists()
 
 
 def test_the_generated_mlci_yml_links_to_the_config_reference(mlci, tmp_path: Path) -> None:

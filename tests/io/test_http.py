@@ -222,3 +222,17 @@ def test_an_unreachable_server_is_exit_3_in_bounded_time() -> None:
 def test_redact_hides_longer_secrets_first_and_token_shapes() -> None:
     text = "user:pass user ghp_" + "a" * 36 + " glpat-" + "b" * 20
     assert redact(text, ["user", "user:pass"]) == "*** *** *** ***"
+
+
+def test_the_github_comment_walk_stops_on_a_looping_next_link(serve: Callable[[Behaviour], Server]) -> None:
+    from mlci.platforms.github.client import GitHubClient
+
+    server: Server
+
+    def loop(h: BaseHTTPRequestHandler) -> None:
+        _answer(h, 200, b"[]", {"Link": f'<{server.url}/repos/o/r/issues/1/comments?page=2>; rel="next"'})
+
+    server = serve(loop)
+    with GitHubClient("ghs_" + "x" * 36, server.url, FAST) as client, pytest.raises(ServiceError) as info:
+        list(client.paginate("/repos/o/r/issues/1/comments"))
+    assert "repeats a page" in str(info.value) and server.hits == 2

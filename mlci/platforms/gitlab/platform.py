@@ -78,7 +78,7 @@ class GitLabPlatform(MonitorOnGitHubOnly):
             server_url=ctx.server_url,
             sha=ctx.sha,
             run_url=ctx.pipeline_url,
-            workflow=None,
+            workflow=ctx.job_name,  # the default note key is <job>/<model>
             in_ci=ctx.in_ci,
         )
 
