@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from mlci.cli.main import cli
+
+from stubs.mlflow_server import MlflowServer, running_mlflow
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,6 +73,13 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
+    """One real MLflow tracking server for the whole session (see tests/stubs/mlflow_server.py)."""
+    with running_mlflow(tmp_path_factory.mktemp("mlflow")) as server:
+        yield server
 
 
 def system_tool(name: str, package: str) -> str:

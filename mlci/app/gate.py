@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlci.checks.gates import GateOutcome, Pairing, evaluate_gates, gates_status, unknown_metrics
-from mlci.checks.metrics import KNOWN_METRICS, MetricsFile, compute_metrics, load_metrics
+from mlci.checks.metrics import KNOWN_METRICS, MetricsFile, compute_metrics
 from mlci.checks.predictions import (
     PredictionColumns,
     Predictions,
@@ -29,6 +29,12 @@ from mlci.checks.significance import Significance
 from mlci.config.project import ModelConfig, ProjectConfig
 from mlci.errors import ConfigError, MetricsError
 from mlci.registry import Registry, VersionRecord, open_registry
+from mlci.registry.mlflow_runs import (
+    candidate_metrics_path,
+    read_candidate_metrics,
+    require_run_metrics,
+    run_id_of,
+)
 from mlci.render.pvalues import format_p_value
 from mlci.report.gates import GateResult, GatesSection
 from mlci.report.model import ModelInfo, Report
@@ -66,7 +72,7 @@ def run_gates(
             path=config_path,
             key="model",
         )
-    metrics_path = metrics_path or (config.resolve(model.metrics) if model.metrics else None)
+    metrics_path = candidate_metrics_path(config, metrics_path)  # a file or runs:/<run_id>
     predictions_path = predictions_path or (config.resolve(model.predictions) if model.predictions else None)
     if metrics_path is None and predictions_path is None:
         raise ConfigError(
@@ -75,7 +81,7 @@ def run_gates(
             path=config_path,
             key="model",
         )
-    metrics_file = load_metrics(metrics_path) if metrics_path is not None else None
+    metrics_file = read_candidate_metrics(config, metrics_path) if metrics_path is not None else None
     cand_columns = _read(predictions_path, model) if predictions_path is not None else None
 
     registry = registry or open_registry(config)
@@ -103,6 +109,7 @@ def run_gates(
         known |= set(metrics_file.values) | set(metrics_file.non_numeric)
     known |= set(record.metrics) if record is not None else set()
     _check_known(config, config_path, known)
+    require_run_metrics(metrics_path, gated, set(candidate) | set(unavailable))
 
     outcomes = evaluate_gates(config.gates, candidate, baseline, unavailable=unavailable, pairing=pairing)
     context = _Context(
@@ -119,7 +126,9 @@ def run_gates(
         registry=registry.backend,
     )
     return GatesRun(
-        model=ModelInfo(name=model.name, baseline_version=section.baseline_version),
+        model=ModelInfo(
+            name=model.name, baseline_version=section.baseline_version, candidate_run=run_id_of(metrics_path)
+        ),
         section=section,
         candidate_metrics=candidate,
     )
@@ -342,7 +351,7 @@ def collect_candidate_metrics(
     model = config.model
     if model is None:
         raise ConfigError("mlci.yml has no 'model' section", key="model")
-    metrics_path = metrics_path or (config.resolve(model.metrics) if model.metrics else None)
+    metrics_path = candidate_metrics_path(config, metrics_path)
     predictions_path = predictions_path or (config.resolve(model.predictions) if model.predictions else None)
     if metrics_path is None and predictions_path is None:
         raise ConfigError(
@@ -350,7 +359,7 @@ def collect_candidate_metrics(
             "(or pass --metrics / --predictions)",
             key="model",
         )
-    metrics_file = load_metrics(metrics_path) if metrics_path is not None else None
+    metrics_file = read_candidate_metrics(config, metrics_path) if metrics_path is not None else None
     pred = None
     if predictions_path is not None:
         (pred,) = encode_predictions(

@@ -13,6 +13,7 @@ from mlci.app.gate import collect_candidate_metrics
 from mlci.config.project import ProjectConfig
 from mlci.errors import InputError, UsageError
 from mlci.registry import Registry, VersionRecord, build_record, parse_semver
+from mlci.registry.mlflow_runs import candidate_metrics_path, run_id_of
 
 __all__ = ["RegisterRequest", "open_project_registry", "read_params", "register_version"]
 
@@ -63,6 +64,7 @@ def register_version(
         approved_by=req.approved_by or os.environ.get("GITHUB_ACTOR") or None,
         description=req.description,
         commit=req.commit,
+        run_id=run_id_of(candidate_metrics_path(config, req.metrics_path)),  # mlflow: the run to register
     )
     for warning in warnings:
         warn(warning)

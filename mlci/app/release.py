@@ -164,6 +164,7 @@ class ReleaseJob:
         """Register (when a previous run did not) and move the baseline alias; idempotent."""
         from mlci.app.gate import collect_candidate_metrics
         from mlci.registry import build_record
+        from mlci.registry.mlflow_runs import RUN_SCHEME, candidate_metrics_path, run_id_of
 
         registry, project = self.registry, self.request.project
         record = plan.registered
@@ -171,7 +172,12 @@ class ReleaseJob:
             if registry.aliases().get(registry.alias) != plan.version:
                 registry.promote(plan.version)
             return record, False
-        metrics, predictions = collect_candidate_metrics(project)
+        # An MLflow candidate run (the report's model.candidate_run): its metrics, and the
+        # model the mlflow registry registers.
+        run_id = self.request.report.model.candidate_run if self.request.report.model else None
+        source = Path(RUN_SCHEME + run_id) if run_id else None
+        run_id = run_id or run_id_of(candidate_metrics_path(project, None))
+        metrics, predictions = collect_candidate_metrics(project, metrics_path=source)
         artifacts = {}
         if predictions is not None:
             artifacts["predictions"] = str(_relative(predictions, project.root))
@@ -183,6 +189,7 @@ class ReleaseJob:
             approved_by=plan.approved_by or os.environ.get("GITHUB_ACTOR") or None,
             description=f"released by mlci release from commit {plan.sha[:12]}",
             commit=plan.sha,
+            run_id=run_id,
         )
         for warning in warnings:
             log(f"warning: {warning}")

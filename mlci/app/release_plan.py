@@ -15,6 +15,7 @@ from mlci.errors import ReleaseRefused, UsageError
 from mlci.platforms.base import Asset
 from mlci.registry import Registry, VersionRecord, next_version, parse_semver
 from mlci.registry.gto import version_tag, version_tag_message
+from mlci.registry.semver import is_semver
 from mlci.render.templates import render_template
 from mlci.report.model import Report
 
@@ -51,7 +52,9 @@ def resolve_version(
     """
     records = registry.list_versions()
     if requested in (None, "", "auto"):
-        on_commit = [r for r in records if r.commit == sha]
+        # Only mlci's own (semver) versions: one MLflow registered alone on this commit
+        # (its run's git commit) is not this release.
+        on_commit = [r for r in records if r.commit == sha and is_semver(r.version)]
         if on_commit:
             return on_commit[-1].version, on_commit[-1]
         return next_version([r.version for r in records], improved=gates_improved(report)), None

@@ -22,7 +22,12 @@ __all__ = ["gate"]
 
 @click.command()
 @config_option()
-@file_option("metrics", "metrics_path", "Candidate metrics JSON (flat or nested; default: model.metrics).")
+@file_option(
+    "metrics",
+    "metrics_path",
+    "Candidate metrics JSON (flat or nested), or runs:/<run_id>: an MLflow run's latest metrics "
+    "(default: model.metrics).",
+)
 @file_option(
     "predictions", "predictions_path", "Candidate per-example predictions (default: model.predictions)."
 )
@@ -67,10 +72,11 @@ def gate(
     Examples:
       mlci gate                                   # mlci.yml in this directory
       mlci gate --metrics out/metrics.json --format md -o gates.md
+      mlci gate --metrics runs:/0a1b2c3d4e5f                # an MLflow run
       mlci gate --predictions out/pred.csv --baseline-predictions out/champion.csv
 
     Exits 0 when every gate passed (or was skipped, e.g. no baseline yet), 1 when a gate
-    failed, 2 on bad config, metrics or predictions.
+    failed, 2 on bad config, metrics or predictions, 3 when a registry server failed.
     """
     from mlci.app.gate import gates_report
     from mlci.config import load_project

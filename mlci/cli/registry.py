@@ -34,7 +34,8 @@ def registry() -> None:
     """List, show, register and promote model versions.
 
     The backend and its settings come from the registry: section of mlci.yml
-    (file: JSON under .mlci/registry/; git: GTO-compatible annotated tags).
+    (file: JSON under .mlci/registry/; git: GTO-compatible annotated tags;
+    mlflow: MLflow's Model Registry, versions tagged mlci.version).
     The baseline the gates compare against is the version carrying the alias
     `champion` (registry.alias).
     """

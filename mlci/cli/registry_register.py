@@ -21,7 +21,11 @@ __all__ = ["register"]
     metavar="X.Y.Z",
     help="The semantic version to register.",
 )
-@file_option("metrics", "metrics_path", "Metrics JSON of this version (default: model.metrics).")
+@file_option(
+    "metrics",
+    "metrics_path",
+    "Metrics JSON of this version, or runs:/<run_id>: an MLflow run (default: model.metrics).",
+)
 @file_option(
     "predictions",
     "predictions_path",

@@ -72,9 +72,13 @@ class RegistryConfig(StrictModel):
     backend: RegistryBackend = "file"
     # file backend: where the JSON records live (relative to mlci.yml).
     path: str = ".mlci/registry"
-    # The alias (file) or GTO stage (git) that marks the baseline.
+    # The alias (file, mlflow) or GTO stage (git) that marks the baseline.
     alias: str = Field(default="champion", pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
     # git backend: push new tags to this remote (none: tags stay local until you push them).
     remote: str | None = None
     # git backend: timeout of every git command, seconds.
     timeout: float = Field(default=60, gt=0)
+    # mlflow backend: the tracking server (default $MLFLOW_TRACKING_URI) and the run
+    # artifact `mlci release` registers as the new version (runs:/<run_id>/<artifact_path>).
+    tracking_uri: str | None = Field(default=None, min_length=1)
+    artifact_path: str = Field(default="model", min_length=1)

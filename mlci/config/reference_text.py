@@ -22,7 +22,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "model.name": ("The model's name: the registry records versions under it.", "churn"),
     "model.metrics": (
         "A JSON (or YAML) file of numbers your training step writes, flat or nested (dvclive style); "
-        "nested keys become dotted names such as `test.roc_auc`.",
+        "nested keys become dotted names such as `test.roc_auc`; or `runs:/<run_id>`, an MLflow "
+        "run's latest metrics.",
         "out/metrics.json",
     ),
     "model.predictions": (
@@ -128,9 +129,17 @@ KEYS: dict[str, tuple[str, str]] = {
         "file backend: the folder of the JSON records, relative to mlci.yml.",
         ".mlci/registry",
     ),
-    "registry.alias": ("The alias (file) or GTO stage (git) that marks the baseline.", "production"),
+    "registry.alias": ("The alias (file, mlflow) or GTO stage (git) that marks the baseline.", "production"),
     "registry.remote": ("git backend: push new tags to this remote; none: tags stay local.", "origin"),
     "registry.timeout": ("git backend: the timeout of each git command, in seconds.", "120"),
+    "registry.tracking_uri": (
+        "mlflow backend: the tracking server, http(s); default `$MLFLOW_TRACKING_URI`.",
+        "http://mlflow.internal:5000",
+    ),
+    "registry.artifact_path": (
+        "mlflow backend: `mlci release` registers `runs:/<run_id>/<artifact_path>`.",
+        "model",
+    ),
     # report
     "report": ("How reports are rendered.", "{templates: ci/templates}"),
     "report.templates": (

@@ -17,15 +17,18 @@ The baseline is the version carrying ``registry.alias`` in mlci.yml (default
 
 Backends: ``file`` (JSON under ``.mlci/registry/``, atomic writes, a lock for
 concurrent writers) and ``git`` (DVC GTO annotated tags ``<model>@v<semver>`` carrying
-the record as JSON; stages ``<model>#<stage>#<n>``). ``mlflow`` is not supported yet.
+the record as JSON; stages ``<model>#<stage>#<n>``) and ``mlflow`` (MLflow's Model
+Registry over its REST API: the alias marks the baseline, ``mlci.*`` version tags carry
+the semver and lineage; see ``mlci.registry.mlflow``).
 
 For ``mlci release``: ``next_version([r.version for r in registry.list_versions()],
 improved=...)`` gives the next release (minor when a gated metric improved, patch
 otherwise, 1.0.0 first), and ``build_record(config, version=..., metrics=...)`` fills
 a record's lineage (commit, dataset fingerprints, artifact hashes).
 
-Errors: ``RegistryError`` (exit 2) for anything local; ``RegistryRemoteError`` (exit 3)
-when pushing tags to a remote failed after retries.
+Errors: ``RegistryError`` (exit 2) for anything local or named wrong; ``RegistryRemoteError``
+(exit 3) when pushing tags to a remote failed after retries; an MLflow server that failed
+is a ``ServiceError`` (exit 3) from the shared HTTP session.
 """
 
 from mlci.registry.base import DEFAULT_ALIAS, Registry

@@ -16,8 +16,14 @@ DEFAULT_ALIAS = "champion"
 
 
 def sort_versions(records: Iterable[VersionRecord]) -> list[VersionRecord]:
-    """Ascending semver precedence."""
-    return sorted(records, key=lambda r: SemVer.key(parse_semver(r.version)))
+    """Ascending semver precedence; plain numbers (MLflow's own versions) sort first."""
+    return sorted(records, key=_version_key)
+
+
+def _version_key(record: VersionRecord) -> tuple[object, ...]:
+    if record.version.isdecimal():
+        return (0, int(record.version))
+    return (1, SemVer.key(parse_semver(record.version)))
 
 
 class Registry(ABC):

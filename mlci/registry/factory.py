@@ -38,8 +38,16 @@ def open_registry(config: ProjectConfig) -> Registry:
             remote=settings.remote,
             timeout=settings.timeout,
         )
+    if settings.backend == "mlflow":
+        from mlci.registry.mlflow import MlflowRegistry
+        from mlci.registry.mlflow_api import MlflowApi
+
+        api = MlflowApi.open(settings.tracking_uri)
+        return MlflowRegistry(
+            model, api, root=config.root, alias=settings.alias, artifact_path=settings.artifact_path
+        )
     raise ConfigError(
-        f"registry backend '{settings.backend}' is not supported yet (use file or git)",
+        f"registry backend '{settings.backend}' is not supported (use file, git or mlflow)",
         key="registry.backend",
     )
 
@@ -61,6 +69,7 @@ def build_record(
     approved_by: str | None = None,
     description: str | None = None,
     commit: str | None = None,
+    run_id: str | None = None,
 ) -> tuple[VersionRecord, list[str]]:
     """A version record with its lineage filled in, and warnings (datasets not found).
 
@@ -91,5 +100,6 @@ def build_record(
         },
         approved_by=approved_by,
         description=description,
+        run_id=run_id,
     )
     return record, warnings

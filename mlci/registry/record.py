@@ -56,10 +56,16 @@ class VersionRecord(BaseModel):
     approved_by: str | None = None  # who or what approved it (a user, a workflow run)
     description: str | None = None
     mlci_version: str = __version__
+    # mlflow backend: the run the version was registered from, and MLflow's own number.
+    run_id: str | None = None
+    registry_version: str | None = None
 
     @field_validator("version")
     @classmethod
     def _semver(cls, value: str) -> str:
+        # A version registered by MLflow alone has only MLflow's number ("1", "2", ...).
+        if value.isdecimal() and value.isascii():
+            return str(int(value))
         return str(parse_semver(value))  # normalised: no leading "v"
 
     @field_validator("metrics")

@@ -80,7 +80,9 @@ def next_version(versions: list[str], *, improved: bool, initial: str = "1.0.0")
     ``minor`` when a gated metric improved, ``patch`` otherwise; ``initial`` when there
     is no release yet. This is the auto-bump rule of ``mlci release``.
     """
-    releases = [parse_semver(v) for v in versions if not parse_semver(v).is_prerelease]
+    # Versions that are not semver (MLflow's own numbers "1", "2") do not take part.
+    parsed = [parse_semver(v) for v in versions if is_semver(v)]
+    releases = [v for v in parsed if not v.is_prerelease]
     if not releases:
         return initial
     latest = max(releases, key=SemVer.key)

@@ -52,6 +52,9 @@ def record_text(record: VersionRecord, aliases: list[str]) -> str:
         f"commit:      {plain(record.commit or '-')}",
         f"approved_by: {plain(record.approved_by or '-')}",
     ]
+    if record.run_id or record.registry_version:  # mlflow: the run and MLflow's own number
+        lines.append(f"run:         {plain(record.run_id or '-')}")
+        lines.append(f"registry:    version {plain(record.registry_version or '-')}")
     if record.description:
         lines.append(f"description: {plain(record.description)}")
     sections = [

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from mlci import __version__
 from mlci.errors import InputError
@@ -31,6 +31,16 @@ Status = ReportStatus
 class ModelInfo(BaseModel):
     name: str
     baseline_version: str | None = None
+    # The MLflow run the candidate's metrics came from (``--metrics runs:/<run_id>``);
+    # left out of the JSON when there is none, so reports of other candidates do not change.
+    candidate_run: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_no_run(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("candidate_run") is None:
+            data.pop("candidate_run", None)
+        return data
 
 
 class Report(BaseModel):

@@ -229,11 +229,12 @@ def test_git_backend_baseline_and_version_choice(mlci, tmp_path, monkeypatch):
     assert json.loads(run.stdout)["gates"]["baseline_source"] == "git registry: churn 1.0.0"
 
 
-def test_mlflow_backend_is_not_supported_yet(mlci, tmp_path):
+def test_mlflow_backend_needs_a_tracking_server(mlci, tmp_path, monkeypatch):
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     config = project(tmp_path, METRICS_CONFIG + "registry: {backend: mlflow}\n", {"roc_auc": 0.9})
     run = mlci("gate", env={"MLCI_CONFIG": str(config)})
     assert run.exit_code == 2
-    assert "registry.backend: registry backend 'mlflow' is not supported yet" in run.stderr
+    assert "registry.tracking_uri: no MLflow tracking server" in run.stderr
 
 
 def test_no_model_section(mlci, tmp_path):
