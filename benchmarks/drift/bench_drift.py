@@ -183,9 +183,9 @@ def worker_mlci_files(ref_path: str, cur_path: str) -> dict[str, Any]:
     """Read, test and build the report from files (Parquet or CSV)."""
     import pyarrow.parquet  # noqa: F401 - imported before the meter starts: code, not data
 
+    from mlci.app.drift import drift_report, drift_section
     from mlci.checks.drift import detect_drift_sources
     from mlci.io import open_source
-    from mlci.app.drift import drift_report, drift_section
 
     with Meter() as meter:
         outcome = detect_drift_sources(open_source(ref_path), open_source(cur_path))
