@@ -13,22 +13,21 @@ carry the token; every request is recorded for assertions.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .github_stub_api import BOT, NOT_FOUND, Answer, StubEndpoints
 from .github_stub_issues import Dispatch, IssueEndpoints, Workflow
+from .http_server import StubServer
 
 __all__ = ["BOT", "GitHubStub", "Recorded", "actions_env", "TOKEN"]
 
@@ -61,7 +60,7 @@ class Fault:
         )
 
 
-class GitHubStub(StubEndpoints, IssueEndpoints):
+class GitHubStub(StubServer, StubEndpoints, IssueEndpoints):
     def __init__(self, token: str = TOKEN, default_per_page: int = 30) -> None:
         self.token = token
         self.default_per_page = default_per_page
@@ -85,57 +84,8 @@ class GitHubStub(StubEndpoints, IssueEndpoints):
         self.dispatches: list[Dispatch] = []
         self.denied: set[str] = set()
         self._ids = itertools.count(1001)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle -----------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> GitHubStub:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                # Headers and body go out as two writes: without this, Nagle's algorithm
-                # meets the client's delayed ACK and every answer takes 40 ms more.
-                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def _serve(self) -> None:
-                # A client that gave up on a slow answer has hung up: that is the point.
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError, TimeoutError):
-                    stub._dispatch(self)
-
-            do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _serve
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     # -- state set-up for tests -------------------------------------------------------
 

@@ -15,18 +15,16 @@ answers (carried out, then held past the client's timeout). Every request is rec
 
 from __future__ import annotations
 
-import contextlib
 import email.parser
 import email.policy
 import itertools
 import json
 import re
-import socket
 import threading
 import time
 from email.utils import formatdate
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -34,6 +32,7 @@ from .github_stub import Fault, Recorded
 from .gitlab_stub_api import NOTE_LIMIT, Answer
 from .gitlab_stub_env import gitlab_env
 from .gitlab_stub_releases import ReleaseEndpoints
+from .http_server import StubServer
 
 __all__ = ["BOT", "GitLabStub", "JOB_TOKEN", "NOTE_LIMIT", "Recorded", "TOKEN", "gitlab_env"]
 
@@ -53,7 +52,7 @@ INSUFFICIENT_SCOPE: Answer = (
 )
 
 
-class GitLabStub(ReleaseEndpoints):
+class GitLabStub(StubServer, ReleaseEndpoints):
     def __init__(self, token: str = TOKEN, job_token: str = JOB_TOKEN, default_per_page: int = 20) -> None:
         self.token = token
         self.job_token = job_token
@@ -73,61 +72,13 @@ class GitLabStub(ReleaseEndpoints):
         self.releases: dict[int, dict[str, dict[str, Any]]] = {}
         self.uploads: list[dict[str, Any]] = []  # the answer's fields plus project_id, name, data
         self._ids = itertools.count(5001)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
     @property
-    def url(self) -> str:
-        """The server root: the API is under ``url + "/api/v4"``, web pages under ``url``."""
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    @property
     def api_url(self) -> str:
+        """The server root is ``url``: the API is under ``url + "/api/v4"``, web pages under ``url``."""
         return self.url + "/api/v4"
-
-    def __enter__(self) -> GitLabStub:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                # Headers and body go out as two writes: without this, Nagle's algorithm
-                # meets the client's delayed ACK and every answer takes 40 ms more.
-                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def _serve(self) -> None:
-                # A client that gave up on a slow answer has hung up: that is the point.
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError, TimeoutError):
-                    stub._dispatch(self)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     # -- state set-up for tests -------------------------------------------------------------
 
