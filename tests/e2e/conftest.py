@@ -29,6 +29,7 @@ import pytest
 
 from mlci.app.init import ACTION
 
+from .repo import UserRepo
 from stubs.github_stub import TOKEN, GitHubStub, read_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +121,7 @@ class ActRun:
         return "\n".join(self.log.splitlines()[-lines:])
 
 
-class Project:
+class Project(UserRepo):
     """A user's repository that workflows run in."""
 
     def __init__(self, root: Path, work: Path, act: str, source: Path, stub: GitHubStub) -> None:
@@ -131,39 +132,10 @@ class Project:
         self.stub = stub
         self.artifacts = work / "artifacts"
         self.runs = 0
-        root.mkdir(parents=True)
-        self._git("init", "-q", "-b", "main")
-        self._git("remote", "add", "origin", f"https://github.com/{REPO}.git")
-
-    def _git(self, *args: str) -> str:
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "octocat",
-            "GIT_AUTHOR_EMAIL": "o@example.com",
-            "GIT_COMMITTER_NAME": "octocat",
-            "GIT_COMMITTER_EMAIL": "o@example.com",
-        }
-        out = subprocess.run(
-            ["git", *args], cwd=self.root, env=env, check=True, capture_output=True, text=True
-        )
-        return out.stdout.strip()
-
-    def write(self, name: str, content: str | bytes) -> Path:
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
-
-    def copy(self, source: Path, name: str) -> Path:
-        return self.write(name, source.read_bytes())
+        super().__init__(root, f"https://github.com/{REPO}.git", author=("octocat", "o@example.com"))
 
     def commit(self, message: str = "change") -> str:
-        self._git("add", "-A")
-        self._git("commit", "-q", "--allow-empty", "-m", message)
-        sha = self._git("rev-parse", "HEAD")
+        sha = super().commit(message)
         self.stub.add_commit(REPO, sha)
         return sha
 

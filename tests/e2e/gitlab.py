@@ -22,6 +22,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .repo import UserRepo
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = ROOT / "templates"
 VERSION = "4.52.0"
@@ -61,7 +63,7 @@ class PipelineRun:
         return "\n".join(self.log.splitlines()[-lines:])
 
 
-class GitLabProject:
+class GitLabProject(UserRepo):
     """A user's repository on GitLab, whose pipelines gitlab-ci-local runs."""
 
     def __init__(self, root: Path, tool: str, home: Path, source: Path) -> None:
@@ -69,37 +71,10 @@ class GitLabProject:
         self.tool = tool
         self.home = home
         self.source = source  # the mlci checkout pip installs (the component's requirement)
-        root.mkdir(parents=True)
+        super().__init__(root, ORIGIN)
         home.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
-        self.git("remote", "add", "origin", ORIGIN)
         # Offline there is no remote HEAD to ask for the default branch: say it.
         self.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
-
-    def git(self, *args: str) -> str:
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "Ada",
-            "GIT_AUTHOR_EMAIL": "ada@example.com",
-            "GIT_COMMITTER_NAME": "Ada",
-            "GIT_COMMITTER_EMAIL": "ada@example.com",
-        }
-        out = subprocess.run(
-            ["git", *args], cwd=self.root, env=env, check=True, capture_output=True, text=True, timeout=60
-        )
-        return out.stdout.strip()
-
-    def write(self, name: str, content: str | bytes) -> Path:
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
-
-    def copy(self, source: Path, name: str) -> Path:
-        return self.write(name, source.read_bytes())
 
     def pipeline(self, check: dict[str, str] | None = None, *, release: bool = False) -> str:
         """A .gitlab-ci.yml including the components as local files, with ``check``'s inputs."""
@@ -122,11 +97,6 @@ class GitLabProject:
     def add_components(self) -> None:
         for name in ("check", "release"):
             self.copy(COMPONENTS / f"{name}.yml", f"{COMPONENT_DIR}/{name}.yml")
-
-    def commit(self, message: str = "change") -> str:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD")
 
     def checkout(self, branch: str) -> None:
         self.git("checkout", "-q", "-B", branch)
