@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mlci.checks.validation import validate_source
 from mlci.config.problems import ConfigProblems
-from mlci.config.project import ProjectConfig
+from mlci.config.project import DatasetConfig, ProjectConfig
 from mlci.config.schema import Schema, load_schema
 from mlci.errors import ConfigError, MlciError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource, open_source, sha256_file
@@ -22,13 +22,21 @@ from mlci.report.model import ModelInfo, Report
 from mlci.report.provenance import current_run
 from mlci.report.validation import DatasetValidation
 
-__all__ = ["ProgressFactory", "error_report", "open_inputs", "preflight", "run_project"]
+__all__ = [
+    "ProgressFactory",
+    "error_report",
+    "no_progress",
+    "open_inputs",
+    "preflight",
+    "run_project",
+    "validate_dataset",
+]
 
 # label, total rows (if known) -> a callback taking rows done
 ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
 
 
-def _no_progress(label: str, total: int | None) -> Callable[[int], None]:
+def no_progress(label: str, total: int | None) -> Callable[[int], None]:
     return lambda rows: None
 
 
@@ -77,12 +85,30 @@ def error_report(error: MlciError, *, config_path: Path | None = None) -> Report
     ).with_status()
 
 
+def validate_dataset(
+    name: str,
+    dataset: DatasetConfig,
+    source: DataSource,
+    schema: Schema,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: ProgressFactory = no_progress,
+) -> DatasetValidation:
+    """One dataset against its schema, as the report's validation entry."""
+    outcome = validate_source(
+        source, schema, chunk_rows=chunk_rows, progress=progress(f"validating {name}", source.total_rows)
+    )
+    return validation_entry(
+        name, dataset.path, outcome, schema_path=dataset.schema_, fingerprint=sha256_file(source.path)
+    )
+
+
 def run_project(
     config: ProjectConfig,
     config_path: Path,
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
-    progress: ProgressFactory = _no_progress,
+    progress: ProgressFactory = no_progress,
 ) -> Report:
     sources, schemas, problems = open_inputs(config)
     errors: list[ReportError] = [e for p in problems for e in report_errors(p, "datasets")]
@@ -96,11 +122,8 @@ def run_project(
                 continue  # its error is already listed
             source = sources[name]
             try:
-                outcome = validate_source(
-                    source,
-                    schemas[dataset.schema_],
-                    chunk_rows=chunk_rows,
-                    progress=progress(f"validating {name}", source.total_rows),
+                entry = validate_dataset(
+                    name, dataset, source, schemas[dataset.schema_], chunk_rows=chunk_rows, progress=progress
                 )
             except MlciError as exc:
                 unreadable = exc.key is None  # the data itself, not a schema key
@@ -108,15 +131,7 @@ def run_project(
                 errors += report_errors(exc, "datasets" if unreadable else "validation")
                 del sources[name]  # unreadable: drift must not read it again
                 continue
-            validation.append(
-                validation_entry(
-                    name,
-                    dataset.path,
-                    outcome,
-                    schema_path=dataset.schema_,
-                    fingerprint=sha256_file(source.path),
-                )
-            )
+            validation.append(entry)
     drift = None
     if config.drift is not None and _drift_inputs_usable(config, sources, schemas):
         from mlci.app.drift import project_drift

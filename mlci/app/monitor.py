@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlci.app.check import ProgressFactory, preflight
+from mlci.app.check import ProgressFactory, no_progress, preflight, validate_dataset
 from mlci.config.drift import DriftConfig
 from mlci.config.monitor import MonitorConfig
 from mlci.config.project import ProjectConfig, load_project
@@ -97,9 +97,6 @@ def monitor_report(
     progress: ProgressFactory | None = None,
 ) -> Report:
     from mlci.app.drift import project_drift
-    from mlci.checks.validation import validate_source
-    from mlci.io import sha256_file
-    from mlci.report.builder import validation_entry
     from mlci.report.provenance import current_run
 
     # Only the two datasets the monitor reads: the others may not exist on a scheduled runner.
@@ -114,20 +111,14 @@ def monitor_report(
     validation = None
     current = config.datasets[monitor.current]
     if current.schema_ is not None:
-        source = sources[monitor.current]
-        outcome = validate_source(
-            source,
-            schemas[current.schema_],
-            chunk_rows=chunk_rows,
-            progress=progress(f"validating {monitor.current}", source.total_rows) if progress else None,
-        )
         validation = [
-            validation_entry(
+            validate_dataset(
                 monitor.current,
-                current.path,
-                outcome,
-                schema_path=current.schema_,
-                fingerprint=sha256_file(source.path),
+                current,
+                sources[monitor.current],
+                schemas[current.schema_],
+                chunk_rows=chunk_rows,
+                progress=progress or no_progress,
             )
         ]
     drift = project_drift(
