@@ -15,7 +15,8 @@ from mlci.config.problems import ConfigProblems
 from mlci.config.project import DatasetConfig, ProjectConfig
 from mlci.config.schema import Schema, load_schema
 from mlci.errors import ConfigError, MlciError
-from mlci.io import DEFAULT_CHUNK_ROWS, DataSource, open_source, sha256_file
+from mlci.io import DEFAULT_CHUNK_ROWS, DataSource, sha256_data
+from mlci.io.configured import open_configured, shown_location
 from mlci.report.builder import validation_entry
 from mlci.report.errors import ReportError, report_errors
 from mlci.report.model import ModelInfo, Report
@@ -49,7 +50,7 @@ def open_inputs(
     schemas: dict[str, Schema] = {}
     for name, dataset in config.datasets.items():
         try:
-            sources[name] = open_source(config.resolve(dataset.path))
+            sources[name] = open_configured(config, dataset.path)
         except MlciError as exc:
             exc.key = exc.key or f"datasets.{name}.path"
             problems.append(exc)
@@ -99,7 +100,11 @@ def validate_dataset(
         source, schema, chunk_rows=chunk_rows, progress=progress(f"validating {name}", source.total_rows)
     )
     return validation_entry(
-        name, dataset.path, outcome, schema_path=dataset.schema_, fingerprint=sha256_file(source.path)
+        name,
+        shown_location(dataset.path),
+        outcome,
+        schema_path=dataset.schema_,
+        fingerprint=sha256_data(source),
     )
 
 

@@ -13,6 +13,7 @@ from mlci.config.project import ProjectConfig
 from mlci.config.schema import Schema
 from mlci.errors import ConfigError, UsageError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource
+from mlci.io.dataset import source_label
 from mlci.report.drift import (
     DriftCategories,
     DriftCategory,
@@ -34,6 +35,9 @@ __all__ = [
     "name_datasets",
     "project_drift",
 ]
+
+
+Location = str | Path  # a dataset: file, directory, glob or URL
 
 
 # Field by field, not ``**asdict(...)``: a field renamed on either side fails type-checking.
@@ -198,7 +202,7 @@ def project_drift(
             schema=schemas.get(schema_key) if schema_key is not None else None,
             chunk_rows=chunk_rows,
             progress=(
-                (lambda source: progress(f"reading {source.path} for drift", source.total_rows))
+                (lambda source: progress(f"reading {source_label(source)} for drift", source.total_rows))
                 if progress is not None
                 else None
             ),
@@ -231,8 +235,8 @@ def name_datasets(section: DriftSection, reference: str, current: str) -> DriftS
 class DriftRequest:
     """``mlci drift``: two files (or mlci.yml's drift: section), and what the command line overrides."""
 
-    reference: Path | None
-    current: Path | None
+    reference: Location | None  # a file, directory, glob or URL (see mlci.io.dataset)
+    current: Location | None
     schema_path: Path | None = None
     config_path: Path | None = None
     fail_on_drift: bool | None = None
@@ -246,7 +250,6 @@ ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
 def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = None) -> Report:
     """The report ``mlci drift`` prints: only its drift section."""
     from mlci.config.schema import load_schema
-    from mlci.io import open_source
 
     reference, current, schema_path = req.reference, req.current, req.schema_path
     options = DriftOptions()
@@ -265,7 +268,7 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
         options = dataclasses.replace(options, **overrides)  # type: ignore[arg-type]
 
     schema = load_schema(schema_path) if schema_path is not None else None
-    ref_source, cur_source = open_source(reference), open_source(current)  # fail fast
+    ref_source, cur_source = _opened(reference), _opened(current)  # fail fast
     try:
         outcome = detect_drift_sources(
             ref_source,
@@ -274,7 +277,7 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
             schema=schema,
             chunk_rows=req.chunk_rows or DEFAULT_CHUNK_ROWS,
             progress=(
-                (lambda source: progress(f"reading {source.path}", source.total_rows))
+                (lambda source: progress(f"reading {source_label(source)}", source.total_rows))
                 if progress is not None
                 else None
             ),
@@ -283,14 +286,23 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
         if exc.path is None and req.config_path is not None:
             raise locate_drift_error(exc, req.config_path) from None
         raise
-    return drift_report(drift_section(outcome, reference_path=reference, current_path=current))
+    return drift_report(
+        drift_section(outcome, reference_path=source_label(ref_source), current_path=source_label(cur_source))
+    )
+
+
+def _opened(data: str | Path | DataSource) -> DataSource:
+    from mlci.io import open_data
+
+    return data if isinstance(data, DataSource) else open_data(data)
 
 
 def _from_config(
-    path: Path, reference: Path | None, current: Path | None, schema_path: Path | None
-) -> tuple[Path | None, Path | None, Path | None, DriftOptions]:
-    """Datasets, schema and options from mlci.yml; paths on the command line win."""
+    path: Path, reference: Location | None, current: Location | None, schema_path: Path | None
+) -> tuple[Location | DataSource | None, Location | DataSource | None, Path | None, DriftOptions]:
+    """Datasets (opened, when from mlci.yml), schema and options; the command line wins."""
     from mlci.config import load_project
+    from mlci.io.configured import open_configured
 
     project = load_project(path)
     if project.drift is None:
@@ -302,8 +314,8 @@ def _from_config(
     if schema_path is None and ref_set.schema_ is not None:
         schema_path = project.resolve(ref_set.schema_)
     return (
-        reference or project.resolve(ref_set.path),
-        current or project.resolve(cur_set.path),
+        reference or open_configured(project, ref_set.path),
+        current or open_configured(project, cur_set.path),
         schema_path,
         DriftOptions.from_config(project.drift),
     )

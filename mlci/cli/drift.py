@@ -22,8 +22,8 @@ __all__ = ["drift"]
 
 
 @click.command()
-@click.argument("reference", required=False, envvar="MLCI_REFERENCE", type=click.Path(path_type=Path))
-@click.argument("current", required=False, envvar="MLCI_CURRENT", type=click.Path(path_type=Path))
+@click.argument("reference", required=False, envvar="MLCI_REFERENCE", type=click.Path(path_type=str))
+@click.argument("current", required=False, envvar="MLCI_CURRENT", type=click.Path(path_type=str))
 @option(
     "-s",
     "--schema",
@@ -53,8 +53,8 @@ __all__ = ["drift"]
 @click.pass_context
 def drift(
     ctx: click.Context,
-    reference: Path | None,
-    current: Path | None,
+    reference: str | None,
+    current: str | None,
     schema_path: Path | None,
     config_path: Path | None,
     fail_on_drift: bool | None,
@@ -69,12 +69,14 @@ def drift(
     1000 reference values, KS for numbers, chi-square or a z-test for categories; beyond,
     the Wasserstein distance (normed) for numbers and the Jensen-Shannon distance for
     categories. The dataset drifts when half the columns drift (--drift-share).
+    Each side is a file, a directory or glob of partitions, or an fsspec URL.
 
     \b
     Examples:
       mlci drift data/train.csv data/current.csv
       mlci drift train.parquet live.parquet --schema schema.yml --format md -o drift.md
       mlci drift -c mlci.yml --fail-on-drift
+      mlci drift 's3://bucket/events/date=2024-*' 's3://bucket/events/date=2025-01-*'
 
     Exits 0 unless --fail-on-drift is set and the dataset drifts (then 1); 2 when a
     file, the schema or the config cannot be used.

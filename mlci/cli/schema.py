@@ -18,7 +18,7 @@ def schema() -> None:
 
 
 @schema.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(path_type=str))
 @output_option()
 @option(
     "--max-categories",
@@ -29,8 +29,10 @@ def schema() -> None:
     help="Text columns with at most this many distinct (repeating) values become categories.",
 )
 @chunk_rows_option()
-def infer(data: Path, output: Path | None, max_categories: int, chunk_rows: int | None) -> None:
+def infer(data: str, output: Path | None, max_categories: int, chunk_rows: int | None) -> None:
     """Infer a strict schema from DATA and print it as YAML.
+
+    DATA is a file, a directory or glob of partitions, or an fsspec URL (s3://...).
 
     Infers each column's dtype, whether it may be missing, min/max for numbers and
     dates, allowed values for low-cardinality text, unique for identifiers, and row
@@ -43,10 +45,10 @@ def infer(data: Path, output: Path | None, max_categories: int, chunk_rows: int 
     """
     from mlci.checks.infer import infer_schema
     from mlci.config.schema import dump_schema
-    from mlci.io import DEFAULT_CHUNK_ROWS, open_source
+    from mlci.io import DEFAULT_CHUNK_ROWS, open_data, source_label
 
-    source = open_source(data)
-    progress = Progress(f"inferring {source.path}", source.total_rows)
+    source = open_data(data)
+    progress = Progress(f"inferring {source_label(source)}", source.total_rows)
     inferred = infer_schema(
         source,
         max_categories=max_categories,
@@ -55,5 +57,6 @@ def infer(data: Path, output: Path | None, max_categories: int, chunk_rows: int 
     )
     progress.done()
     today = dt.date.today().isoformat()
-    header = f"# Inferred by `mlci schema infer` from {data.name} on {today}. Review before use.\n"
+    name = " ".join(Path(source_label(source).rstrip("/")).name.split())  # one comment line
+    header = f"# Inferred by `mlci schema infer` from {name} on {today}. Review before use.\n"
     write_output(header + dump_schema(inferred), output)

@@ -28,7 +28,7 @@ __all__ = ["validate"]
 
 
 @click.command()
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=str))
 @option(
     "-s",
     "--schema",
@@ -44,13 +44,16 @@ __all__ = ["validate"]
 @click.pass_context
 def validate(
     ctx: click.Context,
-    data: tuple[Path, ...],
+    data: tuple[str, ...],
     schema_path: Path,
     fmt: str,
     output: Path | None,
     chunk_rows: int | None,
 ) -> None:
     """Validate DATA (CSV, TSV, Parquet or JSON Lines) against a schema.
+
+    DATA is a file, a directory or glob of partitions (hive key=value directories
+    become columns), or an fsspec URL (s3://, gs://, az://, file://).
 
     Every violation is collected, with the column, the check, how many rows failed
     and up to five failing values with their row numbers (row 1 is the first record).
@@ -59,21 +62,22 @@ def validate(
     Examples:
       mlci validate data/train.csv --schema schema.yml
       mlci validate data/*.parquet -s schema.yml --format md -o validation.md
+      mlci validate 's3://bucket/events/' -s schema.yml
 
     Exits 0 when every dataset passes, 1 when any violates the schema, 2 when a
     file or the schema cannot be used.
     """
     from mlci.config.schema import load_schema
-    from mlci.io import open_source, sha256_file
+    from mlci.io import open_data, sha256_data
     from mlci.render import render
     from mlci.report.builder import validation_report
 
     schema = load_schema(schema_path)
-    sources = [open_source(path) for path in data]  # fail fast, before any long read
+    sources = [open_data(spec) for spec in data]  # fail fast, before any long read
     # Fingerprints hash the files on another thread (hashlib releases the GIL) while the
     # checks run: the read is the cost, and the two overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fingerprints = [pool.submit(sha256_file, source.path) for source in sources]
+        fingerprints = [pool.submit(sha256_data, source) for source in sources]
         entries = [
             _validate_one(source, schema, schema_path, chunk_rows, fp)
             for source, fp in zip(sources, fingerprints, strict=True)
@@ -87,12 +91,21 @@ def _validate_one(
     source: DataSource, schema: Schema, schema_path: Path, chunk_rows: int | None, fingerprint: Future[str]
 ) -> DatasetValidation:
     from mlci.checks.validation import validate_source
-    from mlci.io import DEFAULT_CHUNK_ROWS
+    from mlci.io import DEFAULT_CHUNK_ROWS, source_label
     from mlci.report.builder import validation_entry
 
-    progress = Progress(f"validating {source.path}", source.total_rows)
+    label = source_label(source)
+    progress = Progress(f"validating {label}", source.total_rows)
     outcome = validate_source(source, schema, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
     progress.done()
     return validation_entry(
-        source.path.stem, source.path, outcome, schema_path=schema_path, fingerprint=fingerprint.result()
+        _dataset_name(label), label, outcome, schema_path=schema_path, fingerprint=fingerprint.result()
     )
+
+
+def _dataset_name(label: str) -> str:
+    """``data/train.csv`` -> ``train``; ``s3://b/events/`` -> ``events``; a glob keeps its folder."""
+    parts = [p for p in label.rstrip("/").replace("\\", "/").split("/") if p and not p.endswith(":")]
+    while len(parts) > 1 and any(c in parts[-1] for c in "*?["):
+        parts.pop()
+    return Path(parts[-1]).stem if parts else label

@@ -16,13 +16,14 @@ __all__ = [
     "Dataset",
     "Partition",
     "detect_format",
-    "fingerprint",
     "open_data",
     "open_dataset",
     "open_partition",
     "open_source",
     "read_frame",
+    "sha256_data",
     "sha256_file",
+    "source_label",
 ]
 
 _HOMES = {
@@ -35,10 +36,11 @@ _HOMES = {
     "read_frame": "mlci.io.readers",
     "Dataset": "mlci.io.dataset",
     "Partition": "mlci.io.dataset",
-    "fingerprint": "mlci.io.dataset",
+    "sha256_data": "mlci.io.dataset",
     "open_data": "mlci.io.dataset",
     "open_dataset": "mlci.io.dataset",
     "open_partition": "mlci.io.dataset",
+    "source_label": "mlci.io.dataset",
 }
 
 

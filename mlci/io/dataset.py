@@ -11,7 +11,7 @@ The contract other layers (and the Dask engine) code against::
                                            row index starts at 0 (add ``p.first_row``)
     open_data(spec) -> DataSource          what the commands call: a plain ``DataSource``
                                            for one local file (exactly as before), else a Dataset
-    fingerprint(source) -> "sha256:<hex>"  lineage of a file or of a whole dataset
+    sha256_data(source) -> "sha256:<hex>"  lineage of a file or of a whole dataset
     source_label(source) -> str            how to name it to users (URLs redacted)
 
 A ``Dataset`` *is* a ``DataSource`` (same fields, same ``chunks``), so every check that
@@ -41,7 +41,7 @@ __all__ = [
     "Dataset",
     "Partition",
     "PartitionSource",
-    "fingerprint",
+    "sha256_data",
     "open_data",
     "open_dataset",
     "open_partition",
@@ -168,7 +168,7 @@ def source_label(source: DataSource) -> str:
     return source.location if isinstance(source, Dataset) else str(source.path)
 
 
-def fingerprint(source: DataSource) -> str:
+def sha256_data(source: DataSource) -> str:
     """``sha256:<hex>`` of a file's bytes; for a Dataset, of its partitions' list.
 
     A dataset's fingerprint is the sha256 of one line per partition, in order:

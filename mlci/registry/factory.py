@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mlci.config.project import ProjectConfig
-from mlci.errors import ConfigError
+from mlci.errors import ConfigError, DataError
 from mlci.registry.base import Registry
 from mlci.registry.record import ArtifactRef, VersionRecord
 
@@ -73,19 +73,24 @@ def build_record(
 ) -> tuple[VersionRecord, list[str]]:
     """A version record with its lineage filled in, and warnings (datasets not found).
 
-    Datasets are fingerprinted with sha256 (``mlci.io.sha256_file``); artifact paths are
-    kept relative to mlci.yml.
+    Datasets are fingerprinted with sha256 (``mlci.io.sha256_file``; a partitioned or
+    remote one with ``mlci.io.sha256_data``); artifact paths are kept relative to mlci.yml.
     """
-    from mlci.io import sha256_file
+    from mlci.io import sha256_data, sha256_file
+    from mlci.io.configured import dataset_location, open_configured, shown_location
 
     warnings: list[str] = []
     datasets: dict[str, str] = {}
     for name, dataset in config.datasets.items():
-        path = config.resolve(dataset.path)
-        if path.is_file():
+        path = dataset_location(config, dataset.path)
+        if isinstance(path, Path) and path.is_file():
             datasets[name] = sha256_file(path)
-        else:
-            warnings.append(f"dataset '{name}' not found at {path}: not fingerprinted")
+            continue
+        try:
+            datasets[name] = sha256_data(open_configured(config, dataset.path))
+        except DataError as exc:
+            shown = shown_location(str(path))
+            warnings.append(f"dataset '{name}' not found at {shown}: not fingerprinted ({exc.message})")
     record = VersionRecord(
         model=model_name(config),
         version=version,

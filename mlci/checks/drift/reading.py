@@ -157,6 +157,7 @@ def open_columns(
     progress: Progress | None = None,
 ) -> Columns:
     """The columns of a dataset file: Parquet read lazily, other formats read now."""
-    if source.format is DataFormat.PARQUET and source.total_rows:
+    # One Parquet file only: a partitioned Dataset (a DataSource subclass) reads through its chunks.
+    if source.format is DataFormat.PARQUET and source.total_rows and type(source) is DataSource:
         return ParquetColumns(source, chunk_rows)
     return read_columns(source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress)
