@@ -84,11 +84,14 @@ def filesystem(url: str) -> Any:
     if getattr(cls, "protocol", None) in ("s3", ("s3", "s3a")):
         options = _s3_options()
     try:
-        return fsspec.filesystem(scheme, **options)
+        fs = fsspec.filesystem(scheme, **options)
     except ImportError:
         raise DataError(f"reading {scheme}:// URLs needs {_install_hint(scheme)}", path=shown) from None
     except (ValueError, TypeError) as exc:
         raise DataError(f"cannot use this URL: {redact_text(str(exc))}", path=shown) from None
+    if options:
+        fs.retries = 2  # s3fs retries each call 5 times (on top of botocore's) by default
+    return fs
 
 
 def _s3_options() -> dict[str, Any]:
@@ -97,8 +100,9 @@ def _s3_options() -> dict[str, Any]:
 
     timeout = store_timeout()
     user = dict(conf.get("s3", {}).get("config_kwargs", {}))
-    config = {"connect_timeout": timeout, "read_timeout": timeout, "retries": {"max_attempts": 2}}
-    return {"config_kwargs": {**config, **user}, "retries": 2}
+    retries = {"max_attempts": 2, "mode": "standard"}  # standard: 2 attempts in all
+    config = {"connect_timeout": timeout, "read_timeout": timeout, "retries": retries}
+    return {"config_kwargs": {**config, **user}}
 
 
 def fs_call(url: str, call: Callable[[], T]) -> T:
@@ -119,10 +123,22 @@ def fs_call(url: str, call: Callable[[], T]) -> T:
         raise DataError(
             f"cannot read {scheme}:// URLs: {_short(exc)}; {_install_hint(scheme)}", path=shown
         ) from None
-    except Exception as exc:  # a store's client raises its own types: the store failed
+    except Exception as exc:
+        if not _from_the_store(exc):
+            raise  # a bug of ours is not the store's failure
         raise ServiceError(
             f"the store did not answer: {type(exc).__name__}: {_short(exc)}", path=shown
         ) from None
+
+
+# Clients of stores raise their own types (botocore's are not OSErrors); these are theirs.
+_STORE_MODULES = ("botocore", "aiobotocore", "aiohttp", "s3fs", "gcsfs", "google", "azure", "adlfs", "fsspec")
+
+
+def _from_the_store(exc: BaseException) -> bool:
+    if isinstance(exc, (OSError, TimeoutError)):
+        return True
+    return any(type(exc).__module__.split(".")[0] == name for name in _STORE_MODULES)
 
 
 def _short(exc: BaseException) -> str:
