@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mlci.errors import MlciError
+from mlci.errors import DataError, MlciError
+from mlci.io.formats import detect_format
 from mlci.io.hive import add_hive_columns
 from mlci.io.locations import has_glob, is_url, local_path, redact_url
 from mlci.io.partitions import Partition, find_partitions
@@ -158,9 +159,19 @@ def open_data(spec: str | os.PathLike[str]) -> DataSource:
     text = os.fspath(spec)
     if not is_url(text):
         path = local_path(text)
-        if not path.is_dir() and not (has_glob(str(path)) and not path.exists()):
+        missing = not path.exists()
+        folder_like = missing and (has_glob(str(path)) or not _has_data_suffix(path))
+        if not path.is_dir() and not folder_like:
             return open_source(path)  # one file: exactly as before, errors included
     return open_dataset(text)
+
+
+def _has_data_suffix(path: Path) -> bool:
+    try:
+        detect_format(path)
+    except DataError:
+        return False
+    return True
 
 
 def source_label(source: DataSource) -> str:
