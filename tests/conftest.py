@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from mlci.cli.main import cli
 
 from stubs.mlflow_server import MlflowServer, running_mlflow
+from stubs.s3_server import S3Server, running_s3
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,13 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
     """One real MLflow tracking server for the whole session (see tests/stubs/mlflow_server.py)."""
     with running_mlflow(tmp_path_factory.mktemp("mlflow")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One real S3-compatible store (moto's server mode) for the session (tests/stubs/s3_server.py)."""
+    with running_s3(tmp_path_factory.mktemp("s3")) as server:
         yield server
 
 

@@ -80,18 +80,36 @@ def filesystem(url: str) -> Any:
         cls = fsspec.get_filesystem_class(scheme)
     except ImportError:
         raise DataError(f"reading {scheme}:// URLs needs {_install_hint(scheme)}", path=shown) from None
+    key = (scheme, os.getpid(), _store_environment())
+    if key in _INSTANCES:
+        return _INSTANCES[key]
     options: dict[str, Any] = {}
     if getattr(cls, "protocol", None) in ("s3", ("s3", "s3a")):
         options = _s3_options()
     try:
-        fs = fsspec.filesystem(scheme, **options)
+        # fsspec's own cache ignores the environment: a changed endpoint or key would
+        # reuse a stale client in a long-lived process (tests, Dask workers); ours does not.
+        fs = fsspec.filesystem(scheme, skip_instance_cache=True, **options)
     except ImportError:
         raise DataError(f"reading {scheme}:// URLs needs {_install_hint(scheme)}", path=shown) from None
     except (ValueError, TypeError) as exc:
         raise DataError(f"cannot use this URL: {redact_text(str(exc))}", path=shown) from None
     if options:
         fs.retries = 2  # s3fs retries each call 5 times (on top of botocore's) by default
+    _INSTANCES[key] = fs
     return fs
+
+
+_INSTANCES: dict[tuple[str, int, str], Any] = {}
+_STORE_ENV = ("AWS_", "FSSPEC_", "GOOGLE_", "GCS_", "AZURE_", "MLCI_STORE_")
+
+
+def _store_environment() -> str:
+    """A digest of the variables the stores' clients read (not the values themselves)."""
+    import hashlib
+
+    items = sorted((k, v) for k, v in os.environ.items() if k.startswith(_STORE_ENV))
+    return hashlib.sha256(repr(items).encode()).hexdigest()
 
 
 def _s3_options() -> dict[str, Any]:

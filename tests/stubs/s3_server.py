@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 
-from tests.stubs.mlflow_server import free_port
+from stubs.mlflow_server import free_port
 
 STARTUP_TIMEOUT = 60.0
 
