@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mlci.config.paths import confine
 from mlci.config.project import ProjectConfig
-from mlci.io.dataset import Dataset, open_data
+from mlci.io.dataset import open_data
 from mlci.io.locations import is_url, local_path, redact_url
 from mlci.io.readers import DataSource
 
@@ -29,12 +29,7 @@ def dataset_location(config: ProjectConfig, written: str) -> str | Path:
 
 def open_configured(config: ProjectConfig, written: str) -> DataSource:
     """Open a dataset from mlci.yml, refusing any partition that resolves outside."""
-    source = open_data(dataset_location(config, written))
-    if isinstance(source, Dataset):
-        for part in source.partitions:
-            if not is_url(part.location):
-                confine(Path(part.location), config.root)
-    return source
+    return open_data(dataset_location(config, written), allow=lambda path: confine(path, config.root))
 
 
 def shown_location(written: str) -> str:

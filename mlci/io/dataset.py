@@ -2,7 +2,9 @@
 
 The contract other layers (and the Dask engine) code against::
 
-    open_dataset(spec) -> Dataset          file, directory, glob or URL; DataError (exit 2)
+    open_dataset(spec, allow=None) -> Dataset
+                                           file, directory, glob or URL; DataError (exit 2);
+                                           ``allow(path)`` vets each local partition first
     Partition                              plain, picklable: location, format, rows, ...
     Dataset(DataSource)                    partitions, columns, format, total_rows, location
         .chunks(chunk_rows=, text_columns=, columns=) -> Iterator[DataFrame]
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,10 +144,13 @@ class Dataset(DataSource):
                 yield chunk
 
 
-def open_dataset(spec: str | os.PathLike[str]) -> Dataset:
-    """Find and probe every partition of ``spec`` (a file counts as one); reads no rows."""
+def open_dataset(spec: str | os.PathLike[str], *, allow: Callable[[Path], object] | None = None) -> Dataset:
+    """Find and probe every partition of ``spec`` (a file counts as one); reads no rows.
+
+    ``allow`` vets each local partition before it is opened (raise to refuse it).
+    """
     text = os.fspath(spec)
-    partitions = find_partitions(text)
+    partitions = find_partitions(text, allow=allow)
     first = partitions[0]
     columns = list(first.columns) + [h.name for h in first.hive_columns]
     counts = [p.rows for p in partitions]
@@ -154,7 +159,7 @@ def open_dataset(spec: str | os.PathLike[str]) -> Dataset:
     return Dataset(Path(location), first.format, columns, total, partitions, location)
 
 
-def open_data(spec: str | os.PathLike[str]) -> DataSource:
+def open_data(spec: str | os.PathLike[str], *, allow: Callable[[Path], object] | None = None) -> DataSource:
     """What a command reads: one local file as a plain ``DataSource``, anything else a Dataset."""
     text = os.fspath(spec)
     if not is_url(text):
@@ -163,7 +168,7 @@ def open_data(spec: str | os.PathLike[str]) -> DataSource:
         folder_like = missing and (has_glob(str(path)) or not _has_data_suffix(path))
         if not path.is_dir() and not folder_like:
             return open_source(path)  # one file: exactly as before, errors included
-    return open_dataset(text)
+    return open_dataset(text, allow=allow)
 
 
 def _has_data_suffix(path: Path) -> bool:

@@ -21,6 +21,7 @@ import glob
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -58,9 +59,17 @@ class _Found:
     format: DataFormat
 
 
-def find_partitions(spec: str) -> list[Partition]:
-    """Every partition of ``spec``, probed (columns, row counts) and checked to agree."""
+def find_partitions(spec: str, *, allow: Callable[[Path], object] | None = None) -> list[Partition]:
+    """Every partition of ``spec``, probed (columns, row counts) and checked to agree.
+
+    ``allow`` is called with every local partition before anything is read from it (it
+    raises to refuse one: ``mlci.io.configured`` keeps mlci.yml inside the repository).
+    """
     found = _find_remote(spec) if is_url(spec) else _find_local(spec)
+    if allow is not None:
+        for f in found:
+            if not is_url(f.location):
+                allow(Path(f.location))
     if not found:
         what = "glob matches no data file" if has_glob(spec) else "directory holds no data file"
         raise DataError(f"{what} (.csv, .tsv, .parquet, .jsonl, optionally compressed)", path=_shown(spec))
