@@ -710,6 +710,9 @@ def _partition_cases() -> list[Case]:
         "one-part-empty": {"d/a.csv": "x,y\n1,a\n", "d/b.csv": ""},
         "one-part-header-only": {"d/a.csv": "x,y\n1,a\n", "d/b.csv": "x,y\n"},
         "only-hidden-files": {"d/.a.csv": "x,y\n1,a\n", "d/_SUCCESS": ""},
+        "hive-keys-differ": {"d/k=1/a.csv": "x,y\n1,a\n", "d/k=2/j=3/b.csv": "x,y\n2,b\n"},
+        "one-part-not-utf8": {"d/a.csv": "x,y\n1,a\n", "d/b.csv": b"x,y\n2,\xff\xfe\n"},
+        "one-part-broken-parquet": {"d/a.parquet": parquet_part([1]), "d/b.parquet": b"PAR1 not really"},
     }
     cases = []
     for name, files in parts.items():

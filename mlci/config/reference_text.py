@@ -53,7 +53,11 @@ KEYS: dict[str, tuple[str, str]] = {
         "One dataset: a file, a folder or glob of partitions, or an fsspec URL.",
         "{path: data/current.csv, schema: schema.yml}",
     ),
-    "datasets.<name>.path": ("Where the data is, relative to mlci.yml.", "data/current.csv"),
+    "datasets.<name>.path": (
+        "Where the data is, relative to mlci.yml: a file, a directory or glob of partitions, or an "
+        "fsspec URL (`s3://`, `gs://`, `az://`); see docs/datasets.md.",
+        "data/current.csv",
+    ),
     "datasets.<name>.schema": (
         "The schema file it must satisfy (see schema.yml below); none: not validated.",
         "schema.yml",
