@@ -72,7 +72,8 @@ class PartitionSource(DataSource):
         text = frozenset(text_columns)
         own = list(part.columns)
         hive = [h for h in part.hive_columns if columns is None or h.name in columns]
-        read = None if columns is None else [c for c in columns if c in own]
+        keys = {h.name for h in part.hive_columns}
+        read = None if columns is None else [c for c in columns if c not in keys]
         keep_none = read is not None and not read
         if keep_none:
             read = own[:1]  # not every format can read no column at all: read one, drop it
@@ -140,10 +141,16 @@ class Dataset(DataSource):
                 chunk_rows=chunk_rows, text_columns=text, columns=columns
             ):
                 if columns is None and list(chunk.columns) != self.columns:
-                    chunk = chunk[self.columns]  # a CSV partition may order its header differently
+                    chunk = self._as_one_file(chunk)
                 chunk.index = pd.RangeIndex(rows, rows + len(chunk))
                 rows += len(chunk)
                 yield chunk
+
+    def _as_one_file(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        """The columns one file would give: a CSV header may list them in another order;
+        a JSON Lines partition may lack keys that a chunk of one file has (as missing)."""
+        extra = [c for c in chunk.columns if c not in self.columns]
+        return chunk.reindex(columns=self.columns + extra)
 
 
 def open_dataset(spec: str | os.PathLike[str], *, allow: Callable[[Path], object] | None = None) -> Dataset:

@@ -127,3 +127,24 @@ def test_schema_infer_on_partitions_equals_one_file(mlci, tmp_path: Path) -> Non
     assert one.exit_code == many.exit_code == 0, many.stderr
     assert many.stdout.splitlines()[0].startswith("# Inferred by `mlci schema infer` from parts on ")
     assert many.stdout.splitlines()[1:] == one.stdout.splitlines()[1:]
+
+
+def test_json_lines_partitions_whose_objects_have_different_keys(mlci, write, tmp_path: Path) -> None:
+    # In one file the first object's keys name the columns and later objects may add or
+    # leave out keys; split into partitions, the same rows give the same answers.
+    rows = ['{"a": 1, "b": 2}', '{"a": 2}', '{"a": 300, "c": 9}', '{"a": 4, "b": null}']
+    write("one.jsonl", "\n".join(rows) + "\n")
+    write("parts/0.jsonl", "\n".join(rows[:2]) + "\n")
+    write("parts/1.jsonl", "\n".join(rows[2:]) + "\n")
+    schema = write("schema.yml", "strict: true\ncolumns:\n  a: {dtype: int, max: 100}\n  b: {dtype: int}\n")
+    one = mlci("validate", tmp_path / "one.jsonl", "-s", schema, "--format", "json")
+    many = mlci("validate", tmp_path / "parts", "-s", schema, "--format", "json")
+    assert one.exit_code == many.exit_code == 1, many.stderr
+    a, b = json.loads(one.stdout)["validation"][0], json.loads(many.stdout)["validation"][0]
+    assert without_location(b) == without_location(a)
+    assert {(v["column"], v["check"]): v["example_rows"] for v in b["violations"]} == {
+        ("a", "max"): [3],
+        ("b", "nullable"): [2, 3, 4],
+    }
+    infer_one = mlci("schema", "infer", tmp_path / "one.jsonl").stdout.splitlines()[1:]
+    assert mlci("schema", "infer", tmp_path / "parts").stdout.splitlines()[1:] == infer_one
