@@ -127,3 +127,19 @@ def test_git_backend_from_the_cli(mlci, config, tmp_path, monkeypatch):
     shown = json.loads(mlci("registry", "show", "-c", config, "--format", "json").stdout)
     assert shown["commit"] == git("rev-parse", "HEAD").strip()
     assert shown["metrics"] == {"eval.f1": 0.7, "eval.auc": 0.8}
+
+
+def test_a_partitioned_dataset_is_fingerprinted_with_its_partitions(mlci, config, tmp_path):
+    from mlci.io.dataset import open_dataset, sha256_data
+
+    (tmp_path / "data/events/day=1").mkdir(parents=True)
+    (tmp_path / "data/events/day=1/part-0.csv").write_text("x\n1\n")
+    (tmp_path / "data/events/day=2").mkdir()
+    (tmp_path / "data/events/day=2/part-0.csv").write_text("x\n2\n")
+    config.write_text(CONFIG.replace("data/missing.csv", "data/events/"))
+    run = mlci("registry", "register", "-c", config, "--version", "1.0.0")
+    assert run.exit_code == 0 and "not fingerprinted" not in run.stderr, run.stderr
+    shown = json.loads(mlci("registry", "show", "1.0.0", "-c", config, "--format", "json").stdout)
+    assert shown["datasets"]["current"] == sha256_data(open_dataset(tmp_path / "data/events"))
+    (tmp_path / "data/events/day=2/part-0.csv").write_text("x\n3\n")
+    assert sha256_data(open_dataset(tmp_path / "data/events")) != shown["datasets"]["current"]
