@@ -29,7 +29,7 @@ from typing import Any
 from mlci.errors import DataError
 from mlci.io.formats import DataFormat, detect_format
 from mlci.io.hive import HiveColumn, hive_columns, hive_pairs
-from mlci.io.locations import has_glob, is_url, local_path, redact_url
+from mlci.io.locations import has_glob, is_url, local_path, redact_text, redact_url
 
 __all__ = ["Partition", "find_partitions"]
 
@@ -199,7 +199,7 @@ def _probe_remote(found: _Found) -> _Probe:
             try:
                 meta = fs_call(file.url, lambda: pq.ParquetFile(handle).metadata)
             except (pa.ArrowException, ValueError) as exc:
-                raise DataError(f"not a valid Parquet file: {exc}", path=shown) from None
+                raise DataError(f"not a valid Parquet file: {redact_text(str(exc))}", path=shown) from None
         schema = meta.schema.to_arrow_schema()
         if meta.num_rows == 0:
             raise DataError("has columns but no data rows", path=shown)

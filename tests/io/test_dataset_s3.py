@@ -155,3 +155,16 @@ def test_credentials_never_reach_the_output(mlci, s3_server: S3Server, write) ->
     assert run.exit_code in (2, 3), run.stderr
     for text in ("hunter2", "tok3n", secret, "s1gnature"):
         assert text not in run.stderr and text not in run.stdout
+
+
+def test_a_broken_remote_partition_is_named_by_its_url(
+    mlci, s3_server: S3Server, tmp_path: Path, write
+) -> None:
+    write("d/part-0.csv", "a\n1\n")
+    write("d/part-1.csv", "a\n1\n2,3\n")
+    url = s3_server.upload_tree(tmp_path / "d", s3_server.bucket(), "d")
+    schema = write("schema.yml", "columns:\n  a: {dtype: int}\n")
+    run = mlci("validate", url, "-s", schema, env=s3_server.env)
+    assert run.exit_code == 2, run.stderr
+    assert run.stderr.strip() == f"error: {url}part-1.csv:3: ragged row: expected 1 fields, found 2"
+    assert "mlci-part-" not in run.stderr  # never the staged copy's name
