@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from mlci.io.hive import add_hive_columns
 from mlci.io.locations import has_glob, is_url, local_path, redact_url
 from mlci.io.partitions import Partition, find_partitions
 from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource, open_source
+from mlci.io.staging import copies_in_turn, local_copy
 
 __all__ = [
     "Dataset",
@@ -68,6 +68,18 @@ class PartitionSource(DataSource):
         columns: list[str] | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield the partition in chunks; the row index starts at 0 in every partition."""
+        with local_copy(self.partition) as path:
+            yield from self.chunks_at(path, chunk_rows=chunk_rows, text_columns=text_columns, columns=columns)
+
+    def chunks_at(
+        self,
+        path: Path,
+        *,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        text_columns: Iterable[str] = (),
+        columns: list[str] | None = None,
+    ) -> Iterator[pd.DataFrame]:
+        """The chunks read from ``path``: the partition itself or a local copy of it."""
         part = self.partition
         text = frozenset(text_columns)
         own = list(part.columns)
@@ -78,41 +90,26 @@ class PartitionSource(DataSource):
         if keep_none:
             read = own[:1]  # not every format can read no column at all: read one, drop it
         values = dict(part.hive)
-        with _readable(part) as path:
-            try:
-                source = open_source(path)
-                for chunk in source.chunks(
-                    chunk_rows=chunk_rows, text_columns=[c for c in text if c in own], columns=read
-                ):
-                    if keep_none:
-                        chunk = chunk.iloc[:, :0]
-                    yield add_hive_columns(chunk, hive, values, text)
-            except MlciError as exc:
-                if exc.path == str(path):
-                    exc.path = part.shown  # the staged copy's name means nothing to the user
-                raise
-
-
-@contextmanager
-def _readable(part: Partition) -> Iterator[Path]:
-    """A local file with the partition's bytes: itself, or a copy of a remote one."""
-    if not is_url(part.location):
-        yield Path(part.location)
-        return
-    from mlci.io.remote import RemoteFile, filesystem, stage
-
-    fs = filesystem(part.location)
-    name = Path(part.relative or part.location.rsplit("/", 1)[-1]).name
-    suffix = "".join(Path(name).suffixes[-2:])  # .csv.gz keeps both: the reader goes by them
-    copy = stage(RemoteFile(fs, fs._strip_protocol(part.location)), suffix)
-    try:
-        yield copy
-    finally:
-        copy.unlink(missing_ok=True)
+        try:
+            source = open_source(path)
+            for chunk in source.chunks(
+                chunk_rows=chunk_rows, text_columns=[c for c in text if c in own], columns=read
+            ):
+                if keep_none:
+                    chunk = chunk.iloc[:, :0]
+                yield add_hive_columns(chunk, hive, values, text)
+        except MlciError as exc:
+            if exc.path == str(path):
+                exc.path = part.shown  # the staged copy's name means nothing to the user
+            raise
 
 
 def open_partition(partition: Partition) -> DataSource:
     """One partition, readable in this or any other process (nothing is opened yet)."""
+    return _partition_source(partition)
+
+
+def _partition_source(partition: Partition) -> PartitionSource:
     names = list(partition.columns) + [
         h.name for h in partition.hive_columns if h.name not in partition.columns
     ]
@@ -136,10 +133,9 @@ class Dataset(DataSource):
         """Yield every partition's chunks in order; the row index runs on across partitions."""
         text = list(text_columns)
         rows = 0
-        for part in self.partitions:
-            for chunk in open_partition(part).chunks(
-                chunk_rows=chunk_rows, text_columns=text, columns=columns
-            ):
+        for part, path in copies_in_turn(self.partitions):  # a remote one is fetched ahead
+            source = _partition_source(part)
+            for chunk in source.chunks_at(path, chunk_rows=chunk_rows, text_columns=text, columns=columns):
                 if columns is None and list(chunk.columns) != self.columns:
                     chunk = self._as_one_file(chunk)
                 chunk.index = pd.RangeIndex(rows, rows + len(chunk))

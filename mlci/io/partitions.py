@@ -75,7 +75,7 @@ def find_partitions(spec: str, *, allow: Callable[[Path], object] | None = None)
         raise DataError(f"{what} (.csv, .tsv, .parquet, .jsonl, optionally compressed)", path=_shown(spec))
     found.sort(key=lambda f: f.relative.parts)
     _same_format(found)
-    probed = [_probe(f) for f in found]
+    probed = _probe_all(found)
     _same_columns(found, probed)
     return _with_hive(found, probed)
 
@@ -173,6 +173,18 @@ class _Probe:
     columns: list[str]
     rows: int | None
     types: dict[str, str]  # Parquet only: column -> kind of its Arrow type
+
+
+_REMOTE_PROBES = 8  # footers and first lines are small reads: latency, not bandwidth, is the cost
+
+
+def _probe_all(found: list[_Found]) -> list[_Probe]:
+    if len(found) < 2 or not is_url(found[0].location):
+        return [_probe(f) for f in found]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=_REMOTE_PROBES, thread_name_prefix="mlci-probe") as pool:
+        return list(pool.map(_probe, found))  # results, and the first error, in path order
 
 
 def _probe(found: _Found) -> _Probe:

@@ -168,3 +168,32 @@ def test_a_broken_remote_partition_is_named_by_its_url(
     assert run.exit_code == 2, run.stderr
     assert run.stderr.strip() == f"error: {url}part-1.csv:3: ragged row: expected 1 fields, found 2"
     assert "mlci-part-" not in run.stderr  # never the staged copy's name
+
+
+def test_remote_partitions_are_fetched_ahead_and_their_copies_deleted(
+    s3_server: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from mlci.io.dataset import open_dataset
+
+    local = tmp_path / "d"
+    local.mkdir()
+    for i in range(4):
+        pd.DataFrame({"v": range(i * 10, i * 10 + 10)}).to_parquet(local / f"part-{i}.parquet")
+    url = s3_server.upload_tree(local, s3_server.bucket(), "d")
+    for name, value in s3_server.env.items():
+        monkeypatch.setenv(name, value)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    data = open_dataset(url)
+    seen = []
+    for chunk in data.chunks():
+        seen += chunk["v"].tolist()
+        assert len(list(scratch.iterdir())) <= 2  # this partition's copy and the next one's
+    assert seen == list(range(40)) and list(scratch.iterdir()) == []
+    chunks = data.chunks()
+    next(chunks)
+    chunks.close()  # a reader that stops early (e.g. refetching a few rows)
+    assert list(scratch.iterdir()) == []
