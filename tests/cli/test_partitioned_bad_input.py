@@ -126,3 +126,21 @@ def test_mlci_help_imports_no_filesystem(mlci_process) -> None:
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+@pytest.mark.parametrize("blocked", ["fsspec", "s3fs"])
+def test_s3_without_fsspec_or_s3fs_names_the_s3_extra(tmp_path: Path, blocked: str) -> None:
+    # The base install has neither: a None entry in sys.modules makes importing it fail
+    # exactly as when the package is absent.
+    import subprocess
+    import sys
+
+    (tmp_path / "schema.yml").write_text(SCHEMA_TEXT)
+    schema = str(tmp_path / "schema.yml")
+    code = (
+        f"import sys\nsys.modules[{blocked!r}] = None\nfrom mlci.cli.main import main\n"
+        f"sys.argv = ['mlci', 'validate', 's3://bucket/events/', '-s', {schema!r}]\nmain()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.strip() == "error: s3://bucket/events/: reading s3:// URLs needs pip install 'mlci[s3]'"
