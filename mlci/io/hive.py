@@ -5,7 +5,7 @@ users of them expect to check those columns like any other, so mlci does too. Th
 columns come after the files' own columns, in directory order. Their type is decided
 once for the whole dataset, as Spark does: ``int`` when every value is an integer,
 ``float`` when every value is a number, else ``string``; a column the schema reads as
-text (``dtype: string`` / ``category``) keeps the directory's text as written. Values
+text (``string``, ``category``, ``datetime``) keeps the directory's text as written. Values
 are URL-decoded (Hive escapes ``/``, ``=`` and ``%`` that way) and
 ``__HIVE_DEFAULT_PARTITION__`` (Hive's null) or an empty value is missing.
 
