@@ -21,6 +21,7 @@ from mlci.checks.nested import nested_column_error, nested_kind
 from mlci.checks.validation.dtypes import parse_column
 from mlci.checks.validation.unique import UniqueTracker
 from mlci.config.schema import ColumnSpec, RowBounds, Schema
+from mlci.io.dataset import source_label
 from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource
 
 __all__ = ["infer_schema", "DEFAULT_MAX_CATEGORIES"]
@@ -159,7 +160,7 @@ def infer_schema(
                 kind = nested_kind(chunk[name])
                 if kind is None:
                     raise
-                raise nested_column_error(name, kind, source.path) from None
+                raise nested_column_error(name, kind, source_label(source)) from None
         if progress is not None:
             progress(rows)
     columns: dict[str, ColumnSpec] = {}

@@ -197,3 +197,17 @@ def test_remote_partitions_are_fetched_ahead_and_their_copies_deleted(
     next(chunks)
     chunks.close()  # a reader that stops early (e.g. refetching a few rows)
     assert list(scratch.iterdir()) == []
+
+
+def test_a_nested_column_in_a_remote_dataset_is_named_by_its_url(
+    mlci, s3_server: S3Server, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "d").mkdir()
+    pq.write_table(pa.table({"tags": [[1], [2, 3]], "k": [1, 2]}), tmp_path / "d" / "part-0.parquet")
+    url = s3_server.upload_tree(tmp_path / "d", s3_server.bucket(), "d")
+    run = mlci("schema", "infer", url, env=s3_server.env)
+    assert run.exit_code == 2, run.stderr
+    assert run.stderr.startswith(f"error: {url}: column 'tags' holds ")
