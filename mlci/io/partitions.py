@@ -216,6 +216,8 @@ def _probe_remote(found: _Found) -> _Probe:
         if meta.num_rows == 0:
             raise DataError("has columns but no data rows", path=shown)
         return _Probe([str(n) for n in schema.names], int(meta.num_rows), _kinds(schema))
+    if found.relative.suffix.lower() in (".zst", ".xz", ".zip"):
+        return _probe_copy(found)  # fsspec may lack the codec: read a copy as a local file is read
     with open_remote(file, compression="infer") as handle:
         first = fs_call(file.url, lambda: _first_line(handle, found.format is DataFormat.JSONL))
     try:
@@ -236,6 +238,19 @@ def _probe_remote(found: _Found) -> _Probe:
         return _Probe([str(k) for k in record], None, {})
     delimiter = "\t" if found.format is DataFormat.TSV else ","
     return _Probe(next(csv.reader(io.StringIO(text), delimiter=delimiter), []), None, {})
+
+
+def _probe_copy(found: _Found) -> _Probe:
+    from mlci.io.readers import open_source
+    from mlci.io.staging import local_copy
+
+    part = Partition(found.location, found.format, None, str(found.relative))
+    with local_copy(part) as path:
+        try:
+            return _Probe(open_source(path).columns, None, {})
+        except DataError as exc:
+            exc.path = _show(found.location)
+            raise
 
 
 def _first_line(handle: Any, skip_blank: bool) -> bytes:

@@ -13,14 +13,26 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from mlci.io.locations import is_url
-from mlci.io.partitions import Partition
 
 __all__ = ["copies_in_turn", "local_copy"]
 
 
-def _stage(part: Partition) -> Path:
+class Located(Protocol):
+    """What a copy needs of a partition (``mlci.io.partitions.Partition`` has it)."""
+
+    @property
+    def location(self) -> str: ...
+    @property
+    def relative(self) -> str: ...
+
+
+P = TypeVar("P", bound=Located)
+
+
+def _stage(part: Located) -> Path:
     from mlci.io.remote import RemoteFile, filesystem, stage
 
     fs = filesystem(part.location)
@@ -30,7 +42,7 @@ def _stage(part: Partition) -> Path:
 
 
 @contextmanager
-def local_copy(part: Partition) -> Iterator[Path]:
+def local_copy(part: Located) -> Iterator[Path]:
     """The partition as a local file for the time of the ``with`` block."""
     if not is_url(part.location):
         yield Path(part.location)
@@ -42,7 +54,7 @@ def local_copy(part: Partition) -> Iterator[Path]:
         copy.unlink(missing_ok=True)
 
 
-def copies_in_turn(parts: Sequence[Partition]) -> Iterator[tuple[Partition, Path]]:
+def copies_in_turn(parts: Sequence[P]) -> Iterator[tuple[P, Path]]:
     """Each partition with a local file of it, in order; the next remote one is fetched ahead."""
     if not any(is_url(p.location) for p in parts):
         yield from ((p, Path(p.location)) for p in parts)

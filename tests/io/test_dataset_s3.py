@@ -46,7 +46,7 @@ def same_entry(a: dict[str, object], b: dict[str, object]) -> None:
     assert {k: v for k, v in a.items() if k != "path"} == {k: v for k, v in b.items() if k != "path"}
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv.gz"])
+@pytest.mark.parametrize("fmt", ["parquet", "csv.gz", "csv.xz"])
 def test_validate_s3_prefix_equals_the_local_directory(
     mlci, s3_server: S3Server, tmp_path: Path, fmt: str
 ) -> None:
