@@ -91,7 +91,10 @@ class PartitionSource(DataSource):
             read = own[:1]  # not every format can read no column at all: read one, drop it
         values = dict(part.hive)
         try:
-            source = open_source(path)
+            # A local partition was opened (checked, its header read) when it was found; a
+            # copy of a remote one is checked now, as a local file would have been.
+            probed = Path(part.location) == path and part.columns
+            source = DataSource(path, part.format, own, part.rows) if probed else open_source(path)
             for chunk in source.chunks(
                 chunk_rows=chunk_rows, text_columns=[c for c in text if c in own], columns=read
             ):
