@@ -13,7 +13,7 @@
 set -euo pipefail
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source_dir="$(cd "$script_dir/../.." && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=lib.sh disable=SC1091 # (lib.sh is checked on its own)
 . "$script_dir/lib.sh"
 home="${RUNNER_TEMP:?RUNNER_TEMP is not set}/mlci"
 python="$(base_python)"

@@ -29,7 +29,7 @@ fail() {
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source_dir="$(cd "$script_dir/../.." && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=lib.sh disable=SC1091 # (lib.sh is checked on its own)
 . "$script_dir/lib.sh"
 [ -f "$source_dir/pyproject.toml" ] || fail "no pyproject.toml in $source_dir: the action checkout is incomplete"
 [ -n "${RUNNER_TEMP:-}" ] || fail "RUNNER_TEMP is not set: run this inside GitHub Actions"

@@ -14,8 +14,9 @@ The figure is the setup span inside the job: from a timestamp written just befor
 step to one just after it (cache key, cache restore, install, ``mlci --version``), so act's
 own start-up and the cache save at the end of the job are not in it. The CPU column is the
 user + system time of the whole act run (children included: the install, but also act and
-the cache save). ``mlci --help`` is timed as a whole process from the venv the action built, inside
-the job (act removes RUNNER_TEMP after it), median of 10 per run. Before = ``installer: pip``, after = ``installer: uv`` (the default).
+the cache save). ``mlci --help`` is timed as a whole process from the venv the action
+built, inside the job (act removes RUNNER_TEMP after it), median of 10 per run.
+Before = ``installer: pip``, after = ``installer: uv`` (the default).
 
     python benchmarks/setup/bench_setup.py               # median of 3
     python benchmarks/setup/bench_setup.py --repeat 1 --installers uv
@@ -125,7 +126,9 @@ def make_project(work: Path, installer: str) -> tuple[Path, Path]:
     shutil.copytree(
         ROOT,
         source,
-        ignore=lambda _, names: {n for n in names if n in SKIP or n.startswith(".venv") or n.endswith(".egg-info")},
+        ignore=lambda _, names: {
+            n for n in names if n in SKIP or n.startswith(".venv") or n.endswith(".egg-info")
+        },
     )
     repo = work / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
@@ -145,10 +148,18 @@ def run_once(act: str, source: Path, repo: Path, cache_store: Path, scratch: Pat
     command += ["--local-repository", f"{ACTION}={source}"]
     for ref, stub in pinned_actions().items():
         command += ["--local-repository", f"{ref}={stub}"]
-    variables = {"E2E_RESULTS": str(results), "E2E_CACHE": str(cache_store), "XDG_CACHE_HOME": str(scratch / "xdg")}
+    variables = {
+        "E2E_RESULTS": str(results),
+        "E2E_CACHE": str(cache_store),
+        "XDG_CACHE_HOME": str(scratch / "xdg"),
+    }
     for name, value in variables.items():
         command += ["--env", f"{name}={value}"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "MLCI_", "ACT")) and k != "CI"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GITHUB_", "RUNNER_", "MLCI_", "ACT")) and k != "CI"
+    }
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=ACT_TIMEOUT)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -159,19 +170,30 @@ def run_once(act: str, source: Path, repo: Path, cache_store: Path, scratch: Pat
     steps: dict[str, float] = {}
     for name, duration in STEP.findall(log):
         short = "cache restore" if name.startswith("actions/cache@") else name
-        short = {'"$GITHUB_ACTION_PATH/setup.sh"': "install", '"$GITHUB_ACTION_PATH/cache-key.sh"': "cache key"}.get(
-            short, short
-        )
+        short = {
+            '"$GITHUB_ACTION_PATH/setup.sh"': "install",
+            '"$GITHUB_ACTION_PATH/cache-key.sh"': "cache key",
+        }.get(short, short)
         steps[short] = go_duration(duration)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(float(out["end"]) - float(out["start"]), cpu, steps, out["mlci"], out["installer"], out["cache-hit"], float(out["help"]))
+    return Run(
+        float(out["end"]) - float(out["start"]),
+        cpu,
+        steps,
+        out["mlci"],
+        out["installer"],
+        out["cache-hit"],
+        float(out["help"]),
+    )
 
 
 def measure(act: str, installer: str, repeat: int, work: Path) -> dict[str, list[Run]]:
     source, repo = make_project(work / installer, installer)
     runs: dict[str, list[Run]] = {"cold": [], "warm": []}
     for i in range(repeat):
-        runs["cold"].append(run_once(act, source, repo, work / installer / f"store-cold{i}", work / installer / f"cold{i}"))
+        runs["cold"].append(
+            run_once(act, source, repo, work / installer / f"store-cold{i}", work / installer / f"cold{i}")
+        )
         print(f"  {installer} cold {i + 1}/{repeat}: {runs['cold'][-1].setup_s:.1f} s", file=sys.stderr)
     store = work / installer / "store-warm"
     run_once(act, source, repo, store, work / installer / "fill")  # fills the cache, untimed
@@ -186,7 +208,9 @@ def median(runs: list[Run], attr: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per scenario (median printed)")
     parser.add_argument("--installers", default="pip,uv", help="comma-separated: pip (before), uv (after)")
     args = parser.parse_args()
@@ -200,12 +224,17 @@ def main() -> None:
     help_s = median(results[installers[-1]]["warm"], "help_s")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    print(f"\nsetup under act, median of {args.repeat}: wall s of the setup span (CPU s of the whole act run)")
+    print(
+        f"\nsetup under act, median of {args.repeat}: wall s of the setup span (CPU s of the whole act run)"
+    )
     header = "| scenario | " + " | ".join(f"{i} ({'before' if i == 'pip' else 'after'})" for i in installers)
     print(header + " | target |")
     print("| --- |" + " ---: |" * len(installers) + " --- |")
     for scenario in ("cold", "warm"):
-        cells = [f"{median(results[i][scenario], 'setup_s'):.1f} ({median(results[i][scenario], 'cpu_s'):.1f})" for i in installers]
+        cells = [
+            f"{median(results[i][scenario], 'setup_s'):.1f} ({median(results[i][scenario], 'cpu_s'):.1f})"
+            for i in installers
+        ]
         print(f"| {scenario} | " + " | ".join(cells) + f" | <= {TARGETS[scenario]:g} s |")
     print(f"| `mlci --help` (median of 10, the action's venv) | {help_s:.3f} s | | < {TARGETS['help']} s |")
 
