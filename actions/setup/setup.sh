@@ -59,20 +59,26 @@ fi
 
 digest="$(source_digest "$source_dir")"
 
+now() { echo "${EPOCHREALTIME:-$(date +%s)}"; }
+# Seconds since $1 (a `now`), to one decimal.
+since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
+
 # uv from the package index, installed with the base Python's pip into a folder of its own
 # (--target: the base Python's packages stay as they are), else uv on PATH. Prints its path.
 find_uv() {
   local tool="$home/uv"
   local uv
   for uv in "$tool/bin/uv$exe" "$tool/Scripts/uv$exe"; do
-    if [ -x "$uv" ] && [ "$("$uv" --version 2>/dev/null)" = "uv $uv_version" ]; then
-      echo "$uv"
-      return 0
-    fi
+    [ -x "$uv" ] || continue
+    case "$("$uv" --version 2>/dev/null)" in
+      "uv $uv_version" | "uv $uv_version "*) echo "$uv" && return 0 ;;
+    esac
   done
   rm -rf "$tool"
-  if "$python" -m pip install --disable-pip-version-check --no-input --quiet --target "$tool" \
-    "uv==$uv_version" >&2; then
+  # --only-binary: a platform without a uv wheel falls back to pip at once instead of
+  # compiling uv from source.
+  if PIP_ROOT_USER_ACTION=ignore "$python" -m pip install --disable-pip-version-check --no-input --quiet --no-compile \
+    --only-binary=:all: --target "$tool" "uv==$uv_version" >&2; then
     for uv in "$tool/bin/uv$exe" "$tool/Scripts/uv$exe"; do
       [ -x "$uv" ] && echo "$uv" && return 0
     done
@@ -146,11 +152,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ] && version="$("$bin/mlci
   fi
 else
   echo "::group::Install mlci from $source_dir into $venv"
-  started="${EPOCHREALTIME:-$(date +%s)}"
+  started="$(now)"
   mkdir -p "$home"
   if [ "$installer" = uv ]; then
     if uv="$(find_uv)"; then
-      echo "with $("$uv" --version) ($uv)"
+      echo "with $("$uv" --version) ($uv), ready in $(since "$started") s"
     else
       echo "::warning title=mlci setup::uv could not be installed with $python -m pip, nor found on PATH; installing mlci with pip (slower)"
       installer=pip
@@ -163,7 +169,7 @@ else
   fi
   printf '%s' "$digest" >"$stamp"
   printf '%s' "$installer" >"$venv/mlci-installer"
-  echo "installed with $installer in $(awk -v s="$started" -v e="${EPOCHREALTIME:-$(date +%s)}" 'BEGIN { printf "%.1f", e - s }') s"
+  echo "installed with $installer in $(since "$started") s"
   echo "::endgroup::"
 fi
 
