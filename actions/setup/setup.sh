@@ -110,11 +110,12 @@ install_with_uv() {
   uv_settings_from_pip
   # A venv restored from an older key (other mlci sources) is updated in place: only what
   # changed is installed. One that does not run (its interpreter is gone) is rebuilt.
+  # (Called as a condition, where set -e is off: each step returns on failure itself.)
   if ! "$bin/python" -c '' 2>/dev/null; then
     rm -rf "$venv"
-    "$uv" venv --quiet --relocatable --python "$python" "$venv"
+    "$uv" venv --quiet --relocatable --python "$python" "$venv" || return
   fi
-  "$uv" pip install --quiet --python "$bin/python" --reinstall-package mlci "$source_dir"
+  "$uv" pip install --quiet --python "$bin/python" --reinstall-package mlci "$source_dir" || return
   slim_venv
 }
 
@@ -129,6 +130,7 @@ slim_venv() {
     rm -rf "$site/pyarrow/include" "$site/pyarrow/src"
     find "$site" \( -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi' \) -type f -delete
   done
+  return 0 # a file left behind costs restore time, never correctness
 }
 
 install_with_pip() {
@@ -162,9 +164,11 @@ else
       installer=pip
     fi
   fi
-  if [ "$installer" = uv ]; then
-    install_with_uv "$uv"
-  else
+  if [ "$installer" = uv ] && ! install_with_uv "$uv"; then
+    echo "::warning title=mlci setup::uv could not install mlci (see above); installing it with pip instead"
+    installer=pip
+  fi
+  if [ "$installer" = pip ]; then
     install_with_pip
   fi
   printf '%s' "$digest" >"$stamp"
