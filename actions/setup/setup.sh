@@ -120,15 +120,16 @@ install_with_uv() {
 }
 
 # Drop what mlci never loads from the venv that actions/cache saves: the test suites that
-# numpy, scipy, pandas and pyarrow ship, pyarrow's C++ headers and Cython sources. That is
+# numpy, scipy, pandas and pyarrow ship, C headers, Cython sources and type stubs. That is
 # half of the venv's files, and restoring the venv costs per file.
 slim_venv() {
   local site
   for site in "$venv"/lib/python3*/site-packages "$venv/Lib/site-packages"; do
     [ -d "$site" ] || continue
-    find "$site" -mindepth 2 -depth -type d -name tests ! -path '*/mlci/*' -exec rm -rf {} +
+    find "$site" -mindepth 2 -depth -type d -name tests ! -path "$site/mlci/*" -exec rm -rf {} +
     rm -rf "$site/pyarrow/include" "$site/pyarrow/src"
-    find "$site" \( -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi' \) -type f -delete
+    find "$site" \( -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi' -o -name '*.pyi' -o -name '*.h' \) \
+      -type f -delete
   done
   return 0 # a file left behind costs restore time, never correctness
 }
