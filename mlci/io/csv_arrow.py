@@ -178,7 +178,9 @@ def _retyped(table: Any, retype: set[str]) -> Any:
     if not retype:
         return table
     names = table.column_names
-    return pa.table([_typed(c) if n in retype else c for n, c in zip(names, table.columns, strict=True)], names=names)
+    return pa.table(
+        [_typed(c) if n in retype else c for n, c in zip(names, table.columns, strict=True)], names=names
+    )
 
 
 def _frame(table: Any, start: int) -> pd.DataFrame:

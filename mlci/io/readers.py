@@ -403,8 +403,7 @@ def _parquet_tables(source: DataSource, chunk_rows: int, columns: list[str] | No
 
     try:
         handle = pq.ParquetFile(source.path)
-        for batch in handle.iter_batches(batch_size=chunk_rows, columns=columns):
-            yield batch
+        yield from handle.iter_batches(batch_size=chunk_rows, columns=columns)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"not a valid Parquet file: {_first_line(exc)}", path=source.path) from None
 

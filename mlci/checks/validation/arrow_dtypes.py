@@ -33,8 +33,8 @@ def typed_from_arrow(array: Any, spec: ColumnSpec, first_row: int) -> Typed | No
     import pyarrow as pa
 
     kind = array.type
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
+        array = array.chunk(0)  # many chunks stay as they are: a combine would copy the column
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         return _from_numbers(array, spec, first_row)
     if pa.types.is_boolean(kind):
@@ -81,10 +81,19 @@ def _from_numbers(array: Any, spec: ColumnSpec, first_row: int) -> Typed:
                 bad = ~missing & (~finite | (values != np.floor(np.where(finite, values, 0))))
             if bad.any():
                 values = np.where(bad, np.nan, values)
-        return Typed("number", values, missing, bad, original, _int_examples(values, missing | bad, first_row))
+        return Typed(
+            "number", values, missing, bad, original, _int_examples(values, missing | bad, first_row)
+        )
     if spec.dtype == "float":
         floats = values.astype(np.float64, copy=False)
-        return Typed("number", floats, missing, np.zeros(len(values), dtype=bool), original, _numpy_examples(floats, first_row))
+        return Typed(
+            "number",
+            floats,
+            missing,
+            np.zeros(len(values), dtype=bool),
+            original,
+            _numpy_examples(floats, first_row),
+        )
     if spec.dtype == "bool":
         ok = (values == 0) | (values == 1)
         return Typed("bool", values == 1, missing, ~ok & ~missing, original, original)
@@ -131,7 +140,6 @@ def _from_strings(array: Any, spec: ColumnSpec, first_row: int) -> Typed | None:
 
 def _bool_words(array: Any, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(is true, is a boolean word): Arrow first, Python's strip/lower where unsure."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     words = pc.utf8_lower(pc.utf8_trim_whitespace(array))

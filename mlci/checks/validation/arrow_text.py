@@ -89,10 +89,12 @@ def python_values(values: Text, mask: np.ndarray | None = None) -> list[Any]:
     import pyarrow as pa
 
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        return (values if mask is None else values.filter(bool_array(mask))).to_pylist()
+        found: list[Any] = (values if mask is None else values.filter(bool_array(mask))).to_pylist()
+        return found
     if isinstance(values, list):
         return values if mask is None else [v for v, keep in zip(values, mask, strict=True) if keep]
-    return (values if mask is None else values[mask]).astype(object).tolist()
+    found = (values if mask is None else values[mask]).astype(object).tolist()
+    return found
 
 
 def _present(values: Text) -> np.ndarray:
@@ -200,16 +202,30 @@ def _byte_table(op: str, arg: Any) -> np.ndarray | None:
 
 def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray:
     """Which values have exactly ``len(tables)`` bytes, each in its table (nulls: no)."""
+    parts = [_fixed_shape_chunk(chunk, tables) for chunk in array.chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _fixed_shape_chunk(chunk: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray:
     import pyarrow as pa
 
-    chunk = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
-    if not pa.types.is_large_string(chunk.type):
-        chunk = chunk.cast(pa.large_string())
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+    if offsets_buffer is None:
+        return np.zeros(len(chunk), dtype=bool)
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
+    )
     data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
-    starts = offsets[:-1]
-    fits: np.ndarray = (offsets[1:] - starts) == len(tables)
+    size = len(tables)
+    first, n = int(offsets[0]), len(chunk)
+    if not chunk.null_count and int(offsets[-1]) - first == n * size and n:
+        # Every value has the width (the usual id column): the bytes are an n x width matrix.
+        lengths_ok = bool((np.diff(offsets) == size).all())
+        if lengths_ok:
+            return _matrix_match(data[first : first + n * size].reshape(n, size), tables)
+    starts: np.ndarray = offsets[:-1]
+    fits: np.ndarray = (offsets[1:] - starts) == size
     if chunk.null_count:
         fits &= filled_mask(chunk.is_valid())
     at = starts[fits]
@@ -218,6 +234,20 @@ def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray
         good &= table[data[at + position]]
     fits[fits] = good
     return fits
+
+
+def _matrix_match(matrix: np.ndarray, tables: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Rows of a bytes matrix whose every column is in its table; equal tables in one pass."""
+    good = np.ones(len(matrix), dtype=bool)
+    start = 0
+    while start < len(tables):
+        stop = start + 1
+        while stop < len(tables) and tables[stop] is tables[start]:
+            stop += 1
+        block = tables[start][matrix[:, start:stop]]
+        good &= block.all(axis=1) if stop - start > 1 else block[:, 0]
+        start = stop
+    return good
 
 
 def value_bytes(array: Any) -> list[np.ndarray]:
@@ -246,7 +276,9 @@ def text_lengths(series: Text) -> np.ndarray:
 
     array = arrow_strings(series)
     if array is None:
-        return np.array([len(v) if isinstance(v, str) else np.nan for v in python_values(series)], dtype="float64")
+        return np.array(
+            [len(v) if isinstance(v, str) else np.nan for v in python_values(series)], dtype="float64"
+        )
     if all(b.max(initial=0) < 0x80 for b in value_bytes(array)):
         lengths = pc.binary_length(array)  # ASCII: a byte is a character, and 5x faster
     else:
@@ -256,7 +288,6 @@ def text_lengths(series: Text) -> np.ndarray:
 
 def is_in(series: Text, allowed: list[str]) -> np.ndarray:
     """``value in allowed`` for text values as a bool array; missing -> False."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     array = arrow_strings(series)

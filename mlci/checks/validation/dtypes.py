@@ -222,7 +222,11 @@ def typed_from_pandas(
     original = _series_examples(series, first_row, rows)
     values = parsed.values
     if spec.dtype in ("int", "float"):
-        shown = _series_examples(values, first_row, rows) if spec.dtype == "float" else _ints(values, first_row, rows)
+        shown = (
+            _series_examples(values, first_row, rows)
+            if spec.dtype == "float"
+            else _ints(values, first_row, rows)
+        )
         return Typed("number", _numbers(values), missing, bad, original, shown)
     if spec.dtype == "bool":
         is_true = np.equal(values.to_numpy(dtype=object), True).astype(bool)
@@ -231,7 +235,9 @@ def typed_from_pandas(
         stamps, tz = _instants(values)
         return Typed("datetime", stamps, missing, bad, original, original, tz)
     text = arrow_strings(values)
-    return Typed("text", values.astype(object).tolist() if text is None else text, missing, bad, original, original)
+    return Typed(
+        "text", values.astype(object).tolist() if text is None else text, missing, bad, original, original
+    )
 
 
 def _series_examples(series: pd.Series, first_row: int, rows: np.ndarray | None) -> Examples:

@@ -52,7 +52,8 @@ class Typed:
 
     @property
     def valid(self) -> np.ndarray:
-        return ~(self.missing | self.bad)
+        valid: np.ndarray = ~(self.missing | self.bad)
+        return valid
 
 
 def arrow_examples(array: Any, first_row: int) -> Examples:

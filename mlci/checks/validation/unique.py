@@ -225,7 +225,8 @@ def typed_hashes(typed: Typed, present: np.ndarray) -> np.ndarray:
         array = arrow_strings(values)
         if array is None:
             return _text_hashes(python_values(values, present))
-        hashes = _utf8_hashes(array.combine_chunks()) if len(array) else np.empty(0, dtype=np.uint64)
+        parts = [_utf8_hashes(chunk) for chunk in array.chunks if len(chunk)]
+        hashes = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
         return hashes if present.all() else hashes[present]
     kept = values if present.all() else values[present]
     if typed.kind == "datetime":
@@ -311,12 +312,13 @@ def _utf8_hashes(chunk: Any) -> np.ndarray:
     """
     import pyarrow as pa
 
-    if pa.types.is_string(chunk.type):
-        chunk = chunk.cast(pa.large_string())
-    elif pa.types.is_binary(chunk.type):
-        chunk = chunk.cast(pa.large_binary())
+    wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    width = np.dtype(np.int64 if wide else np.int32)
     _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * width.itemsize
+    )
+    offsets = offsets.astype(np.int64)
     raw = np.frombuffer(data_buffer or b"", dtype=np.uint8)
     data = np.zeros(len(raw) + 8, dtype=np.uint8)  # padded: an 8-byte read never runs off
     data[: len(raw)] = raw

@@ -68,10 +68,12 @@ class Validator:
         for Arrow from the number of rows this partial was fed so far.
         """
         rows: np.ndarray | None = None
+        columns: dict[str, Any]
         if hasattr(chunk, "schema") and hasattr(chunk, "num_rows"):  # Arrow
+            table: Any = chunk
             start = self.rows if first_row is None else first_row
-            size = chunk.num_rows
-            columns = {name: chunk.column(name) for name in self.checked}
+            size = int(table.num_rows)
+            columns = {name: table.column(name) for name in self.checked}
         else:
             size = len(chunk)
             start, rows = _row_numbers(chunk, first_row)
