@@ -1,9 +1,9 @@
 """``unique`` across a whole file read in chunks, in memory that does not grow with the file.
 
 Each present value becomes a 64-bit hash kept with its row number (16 bytes a row). Past
-``SPILL_ROWS`` pairs (32 MiB) they go to a temporary file, grouped by the hash's top bits, so
+``SPILL_ROWS`` pairs (16 MiB) they go to a temporary file, grouped by the hash's top bits, so
 the final duplicate search holds one group at a time: peak memory stays flat however long
-the file; the disk holds 16 bytes a row until the check ends. A file of up to 2M rows never
+the file; the disk holds 16 bytes a row until the check ends. A file of up to 1M rows never
 touches the disk.
 """
 
@@ -28,7 +28,7 @@ __all__ = ["UniqueTracker", "FetchRows", "SPILL_ROWS", "typed_hashes", "value_ha
 # (column, 0-based row numbers) -> the original values at those rows
 FetchRows = Callable[[str, list[int]], list[object]]
 
-SPILL_ROWS = 1 << 21  # pairs held in memory before spilling (32 MiB)
+SPILL_ROWS = 1 << 20  # pairs held in memory before spilling (16 MiB)
 _GROUP_BITS = 6
 _SALT = np.uint64(0x9E3779B97F4A7C15)  # keeps keys of different kinds apart
 
@@ -72,7 +72,7 @@ class UniqueTracker:
         self._hashes.append(hashes)
         self._rows.append(rows.astype(np.int64, copy=False))
         self._held += len(rows)
-        if self._held >= SPILL_ROWS:
+        if self._held > SPILL_ROWS:
             self._flush()
 
     def merge(self, other: UniqueTracker) -> None:
@@ -82,7 +82,7 @@ class UniqueTracker:
             self._hashes.append(hashes)
             self._rows.append(rows)
             self._held += len(rows)
-            if self._held >= SPILL_ROWS:
+            if self._held > SPILL_ROWS:
                 self._flush()
 
     def _export(self) -> tuple[np.ndarray, np.ndarray]:
@@ -118,7 +118,8 @@ class UniqueTracker:
             return
         if self._spill is None:
             self._spill = _Spill()
-        self._spill.write(np.concatenate(self._hashes), np.concatenate(self._rows))
+        for hashes, rows in zip(self._hashes, self._rows, strict=True):
+            self._spill.write(hashes, rows)  # piece by piece: no copy of everything held
         self._hashes.clear()
         self._rows.clear()
         self._held = 0
