@@ -74,6 +74,10 @@ class DataSource:
         """As ``chunks``, but as Arrow Tables where pyarrow reads the file (CSV, Parquet):
         no pandas import. DataFrames where pandas reads (JSON Lines, CSV pyarrow refuses,
         from the row it refused on). Rows follow on across chunks of both kinds."""
+        if type(self).chunks is not DataSource.chunks:
+            # A subclass that reads otherwise (partitions, remote files): its own chunks.
+            yield from self.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=columns)
+            return
         text = [c for c in text_columns if c in self.columns]
         if self.format in (DataFormat.CSV, DataFormat.TSV):
             chunks = _csv_chunks(self, chunk_rows, text, columns, arrow=True)

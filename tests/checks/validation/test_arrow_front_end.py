@@ -194,3 +194,19 @@ def test_the_csv_path_imports_no_pandas(tmp_path: Path) -> None:
             timeout=120,
         )
         assert proc.stderr.strip().splitlines()[-1] == "False", proc.stderr
+
+
+def test_a_partitioned_dataset_is_read_through_its_own_chunks(schema: Schema, tmp_path: Path) -> None:
+    """A ``DataSource`` subclass that reads otherwise (partitions) validates as one frame."""
+    from mlci.checks.validation import validate_source
+    from mlci.io import open_dataset
+
+    frame = pd.DataFrame({name: (pool * 12)[:12] for name, pool in TEXT.items()})
+    (tmp_path / "parts").mkdir()
+    frame.iloc[:5].to_csv(tmp_path / "parts" / "a.csv", index=False)
+    frame.iloc[5:].to_csv(tmp_path / "parts" / "b.csv", index=False)
+    whole = tmp_path / "whole.csv"
+    frame.to_csv(whole, index=False)
+    dataset = validate_source(open_dataset(str(tmp_path / "parts")), schema, chunk_rows=4)
+    assert fields(dataset) == fields(validate_source(open_source(whole), schema, chunk_rows=4))
+    assert dataset.rows == 12
