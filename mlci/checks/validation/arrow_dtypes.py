@@ -43,7 +43,9 @@ def typed_from_arrow(array: Any, spec: ColumnSpec, first_row: int) -> Typed | No
         return _from_strings(array, spec, first_row)
     if pa.types.is_timestamp(kind):
         return _from_stamps(array, spec, first_row)
-    return None  # dates, decimals, dictionaries, nested types: pandas decides
+    if pa.types.is_date(kind) and not (spec.dtype == "datetime" and spec.allowed is not None):
+        return _from_dates(array, spec, first_row)
+    return None  # decimals, dictionaries, nested types: pandas decides
 
 
 def _everything_bad(spec: ColumnSpec, missing: np.ndarray, original: Examples) -> Typed:
@@ -185,6 +187,18 @@ def _from_stamps(array: Any, spec: ColumnSpec, first_row: int) -> Typed:
     naive = array.cast(pa.timestamp(array.type.unit))  # the stored instants: UTC when tz is set
     values = to_numpy(naive)
     return Typed("datetime", values, missing, np.zeros(len(array), dtype=bool), original, original, tz)
+
+
+def _from_dates(array: Any, spec: ColumnSpec, first_row: int) -> Typed:
+    """Parquet dates: pandas holds ``datetime.date`` objects, which only a datetime takes."""
+    import pyarrow as pa
+
+    missing = ~filled_mask(array.is_valid()) if array.null_count else np.zeros(len(array), dtype=bool)
+    original = arrow_examples(array, first_row)
+    if spec.dtype != "datetime":
+        return _everything_bad(spec, missing, original)
+    values = to_numpy(array.cast(pa.timestamp("s")))  # midnight of each day; instants compare exactly
+    return Typed("datetime", values, missing, np.zeros(len(array), dtype=bool), original, original)
 
 
 def _stamp_examples(array: Any, first_row: int) -> Examples:

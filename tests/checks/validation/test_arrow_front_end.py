@@ -35,6 +35,8 @@ columns:
   as_int:  {dtype: int, allowed: [0, 1]}
   as_bool: {dtype: bool}
   as_date: {dtype: datetime}
+  on:      {dtype: datetime, min: 2020-01-01, max: '2020-01-02T12:00:00', unique: true}
+  on_text: {dtype: string}
 """
 
 TEXT = {
@@ -56,6 +58,8 @@ TEXT = {
     "as_int": ["0", "1", "2", ""],
     "as_bool": ["true", "false", ""],
     "as_date": ["2020-01-01", ""],
+    "on": ["2020-01-01", "2019-12-31", "2020-01-02"],
+    "on_text": ["2020-01-01", "x"],
 }
 
 
@@ -153,6 +157,11 @@ def test_parquet_as_arrow_tables_equals_parquet_as_dataframes(
             "as_int": pa.array(column(st.one_of(st.none(), st.booleans())), pa.bool_()),
             "as_bool": pa.array(column(st.one_of(st.none(), st.integers(0, 2))), pa.int16()),
             "as_date": pa.array(column(st.one_of(st.none(), st.floats(0, 2))), pa.float32()),
+            "on": pa.array(
+                column(st.one_of(st.none(), st.dates(dt.date(2019, 12, 30), dt.date(2020, 1, 3)))),
+                pa.date32(),
+            ),
+            "on_text": pa.array(column(st.one_of(st.none(), st.just(dt.date(2020, 1, 1)))), pa.date32()),
         }
     )
     path = tmp_path / "d.parquet"
