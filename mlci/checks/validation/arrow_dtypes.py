@@ -75,6 +75,7 @@ def _from_numbers(array: Any, spec: ColumnSpec, first_row: int) -> Typed:
     if array.null_count:
         missing |= ~filled_mask(array.is_valid())
     original = _numpy_examples(values, first_row)
+    values = _widened(values)
     if spec.dtype == "int":
         bad = np.zeros(len(values), dtype=bool)
         if values.dtype.kind == "f":
@@ -100,6 +101,15 @@ def _from_numbers(array: Any, spec: ColumnSpec, first_row: int) -> Typed:
         ok = (values == 0) | (values == 1)
         return Typed("bool", values == 1, missing, ~ok & ~missing, original, original)
     return _everything_bad(spec, missing, original)
+
+
+def _widened(values: np.ndarray) -> np.ndarray:
+    """float32 as float64, small ints as int64: what pandas compares in, and no overflow."""
+    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
+        return values.astype(np.float64)
+    if values.dtype.kind in "iu" and values.dtype.itemsize < 8:
+        return values.astype(np.int64)
+    return values
 
 
 def _int_examples(values: np.ndarray, invalid: np.ndarray, first_row: int) -> Examples:

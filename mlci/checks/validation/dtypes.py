@@ -263,7 +263,10 @@ def _ints(values: pd.Series, first_row: int, rows: np.ndarray | None) -> Example
 def _numbers(values: pd.Series) -> np.ndarray:
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
-        return values.to_numpy()
+        numbers = values.to_numpy()
+        if dtype.itemsize < 8:  # compared as float64 / int64: no float32 rounding, no overflow
+            numbers = numbers.astype(np.float64 if dtype.kind == "f" else np.int64)
+        return numbers
     if values.hasnans:  # nullable ints with gaps: as floats, NaN where missing
         return values.to_numpy(dtype="float64", na_value=np.nan)
     try:
