@@ -218,6 +218,8 @@ def _arrow_value(values: Any, position: int) -> object:
     import pyarrow as pa
 
     scalar = values[position]
+    if not scalar.is_valid:
+        return None
     if pa.types.is_integer(values.type) and values.null_count:
         return float(scalar.as_py())
     return scalar.as_py()
