@@ -22,7 +22,7 @@ from mlci.checks.validation.typed import Examples, Typed, arrow_examples
 from mlci.config.schema import ColumnSpec
 from mlci.io.arrow_arrays import bool_array, string_array, to_numpy
 
-__all__ = ["typed_from_arrow"]
+__all__ = ["FALSE_WORDS", "TRUE_WORDS", "bool_words", "typed_from_arrow"]
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
@@ -141,7 +141,7 @@ def _from_strings(array: Any, spec: ColumnSpec, first_row: int) -> Typed | None:
     if spec.dtype in ("string", "category"):
         return Typed("text", array, missing, none_bad, original, original)
     if spec.dtype == "bool":
-        is_true, ok = _bool_words(array, missing)
+        is_true, ok = bool_words(array, missing)
         return Typed("bool", is_true, missing, ~ok & ~missing, original, original)
     if spec.dtype == "datetime" and spec.format is None:
         stamps = _iso_stamps(array)
@@ -150,7 +150,7 @@ def _from_strings(array: Any, spec: ColumnSpec, first_row: int) -> Typed | None:
     return None  # numbers written as text, dates only pandas reads: pandas decides
 
 
-def _bool_words(array: Any, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def bool_words(array: Any, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(is true, is a boolean word): Arrow first, Python's strip/lower where unsure."""
     import pyarrow.compute as pc
 

@@ -18,16 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlci.checks.validation.arrow_dtypes import FALSE_WORDS, TRUE_WORDS, bool_words
 from mlci.checks.validation.arrow_text import arrow_strings
-from mlci.checks.validation.arrow_text import filled_mask as _filled
 from mlci.checks.validation.results import json_safe
 from mlci.checks.validation.typed import Examples, Typed
 from mlci.config.schema import ColumnSpec
 
 __all__ = ["Parsed", "parse_column", "typed_from_pandas", "TRUE_WORDS", "FALSE_WORDS"]
-
-TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
-FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
 
 
 @dataclass(frozen=True)
@@ -111,18 +108,7 @@ def _bool_words(series: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Se
     array = arrow_strings(series)
     if array is None:
         return _python_bool_words(series, missing)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    words = pc.utf8_lower(pc.utf8_trim_whitespace(array))
-    is_true = _filled(pc.is_in(words, value_set=pa.array(TRUE_WORDS)))
-    ok = is_true | _filled(pc.is_in(words, value_set=pa.array(FALSE_WORDS)))
-    # Python's strip() also drops \x1c-\x1f, and Unicode trims may differ: ask Python.
-    unsure = ~missing.to_numpy() & ~(ok & _filled(pc.string_is_ascii(array)))
-    if unsure.any():
-        sure_true, sure_ok = _python_bool_words(series[unsure], missing[unsure])
-        is_true[unsure] = sure_true.to_numpy()
-        ok[unsure] = sure_ok.to_numpy()
+    is_true, ok = bool_words(array, missing.to_numpy(dtype=bool))  # the Arrow front end's words
     return pd.Series(is_true, index=series.index), pd.Series(ok, index=series.index)
 
 
