@@ -22,7 +22,7 @@ from mlci.checks.validation.typed import Examples, Typed, arrow_examples
 from mlci.config.schema import ColumnSpec
 from mlci.io.arrow_arrays import bool_array, string_array, to_numpy
 
-__all__ = ["FALSE_WORDS", "TRUE_WORDS", "bool_words", "typed_from_arrow"]
+__all__ = ["FALSE_WORDS", "TRUE_WORDS", "bool_words", "iso_stamps", "typed_from_arrow"]
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
@@ -144,7 +144,7 @@ def _from_strings(array: Any, spec: ColumnSpec, first_row: int) -> Typed | None:
         is_true, ok = bool_words(array, missing)
         return Typed("bool", is_true, missing, ~ok & ~missing, original, original)
     if spec.dtype == "datetime" and spec.format is None:
-        stamps = _iso_stamps(array)
+        stamps = iso_stamps(array)
         if stamps is not None:
             return Typed("datetime", stamps, missing, none_bad, original, original)
     return None  # numbers written as text, dates only pandas reads: pandas decides
@@ -174,8 +174,12 @@ def _text_unit() -> str:
     return "us" if int(version("pandas").split(".")[0]) >= 3 else "ns"
 
 
-def _iso_stamps(array: Any) -> np.ndarray | None:
-    """Arrow's ISO 8601 cast when it takes every value (see ``dtypes._iso_datetime_arrow``)."""
+def iso_stamps(array: Any) -> np.ndarray | None:
+    """Arrow's ISO 8601 cast when it takes every value, else None (pandas decides).
+
+    Arrow accepts a subset of what ``pd.to_datetime(format="ISO8601")`` does (no offsets,
+    no sub-microsecond digits, zero-padded fields), and gives the same instants for it.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 

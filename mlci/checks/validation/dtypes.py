@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlci.checks.validation.arrow_dtypes import FALSE_WORDS, TRUE_WORDS, bool_words
+from mlci.checks.validation.arrow_dtypes import FALSE_WORDS, TRUE_WORDS, bool_words, iso_stamps
 from mlci.checks.validation.arrow_text import arrow_strings
 from mlci.checks.validation.results import json_safe
 from mlci.checks.validation.typed import Examples, Typed
@@ -131,29 +131,11 @@ def _parse_datetime(series: pd.Series, missing: pd.Series, fmt: str | None) -> P
     return Parsed(values, missing, values.isna() & ~missing)
 
 
-# pandas 3 parses ISO text to microseconds (nanoseconds only when the text has them).
-_UNIT = "us" if int(pd.__version__.split(".")[0]) >= 3 else "ns"
-
-
 def _iso_datetime_arrow(series: pd.Series) -> pd.Series | None:
-    """Arrow's ISO 8601 cast when it takes every value, else None (pandas decides).
-
-    Arrow accepts a subset of what ``pd.to_datetime(format="ISO8601")`` does (no offsets,
-    no sub-microsecond digits, zero-padded fields), and gives the same instants for it.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+    """Arrow's ISO 8601 cast when it takes every value, else None (pandas decides)."""
     array = arrow_strings(series)
-    if array is None:
-        return None
-    try:
-        stamps = pc.cast(array, pa.timestamp(_UNIT))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    values: pd.Series = stamps.to_pandas()
-    values.index = series.index
-    return values
+    stamps = None if array is None else iso_stamps(array)
+    return None if stamps is None else pd.Series(stamps, index=series.index)
 
 
 def _to_datetime(text: pd.Series, fmt: str | None) -> pd.Series:
