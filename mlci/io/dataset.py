@@ -30,16 +30,18 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from mlci.errors import DataError, MlciError
 from mlci.io.formats import detect_format
-from mlci.io.hive import add_hive_columns
+from mlci.io.hive import add_hive_columns, add_hive_columns_arrow
 from mlci.io.locations import has_glob, is_url, local_path, redact_url
 from mlci.io.partitions import Partition, find_partitions
 from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource, open_source
 from mlci.io.staging import copies_in_turn, local_copy
+
+if TYPE_CHECKING:  # pandas only where DataFrames are read: validation on Arrow runs without it
+    import pandas as pd
 
 __all__ = [
     "Dataset",
@@ -71,6 +73,20 @@ class PartitionSource(DataSource):
         with local_copy(self.partition) as path:
             yield from self.chunks_at(path, chunk_rows=chunk_rows, text_columns=text_columns, columns=columns)
 
+    def batches(
+        self,
+        *,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        text_columns: Iterable[str] = (),
+        columns: list[str] | None = None,
+    ) -> Iterator[Any]:
+        """As ``chunks``, as the file's ``DataSource.batches`` gives them (Arrow Tables
+        where pyarrow reads it, else DataFrames), hive key columns added."""
+        with local_copy(self.partition) as path:
+            yield from self.chunks_at(
+                path, chunk_rows=chunk_rows, text_columns=text_columns, columns=columns, arrow=True
+            )
+
     def chunks_at(
         self,
         path: Path,
@@ -78,8 +94,9 @@ class PartitionSource(DataSource):
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
         text_columns: Iterable[str] = (),
         columns: list[str] | None = None,
-    ) -> Iterator[pd.DataFrame]:
-        """The chunks read from ``path``: the partition itself or a local copy of it."""
+        arrow: bool = False,
+    ) -> Iterator[Any]:
+        """The chunks (``arrow``: batches) read from ``path``: the partition or a local copy."""
         part = self.partition
         text = frozenset(text_columns)
         own = list(part.columns)
@@ -95,16 +112,24 @@ class PartitionSource(DataSource):
             # copy of a remote one is checked now, as a local file would have been.
             probed = Path(part.location) == path and part.columns
             source = DataSource(path, part.format, own, part.rows) if probed else open_source(path)
-            for chunk in source.chunks(
+            reader: Callable[..., Iterator[Any]] = source.batches if arrow else source.chunks
+            for chunk in reader(
                 chunk_rows=chunk_rows, text_columns=[c for c in text if c in own], columns=read
             ):
-                if keep_none:
-                    chunk = chunk.iloc[:, :0]
-                yield add_hive_columns(chunk, hive, values, text)
+                if _is_arrow(chunk):
+                    chunk = chunk.select([]) if keep_none else chunk
+                    yield add_hive_columns_arrow(chunk, hive, values, text)
+                else:
+                    chunk = chunk.iloc[:, :0] if keep_none else chunk
+                    yield add_hive_columns(chunk, hive, values, text)
         except MlciError as exc:
             if exc.path == str(path):
                 exc.path = part.shown  # the staged copy's name means nothing to the user
             raise
+
+
+def _is_arrow(chunk: Any) -> bool:
+    return hasattr(chunk, "schema") and hasattr(chunk, "num_rows")
 
 
 def open_partition(partition: Partition) -> DataSource:
@@ -134,6 +159,8 @@ class Dataset(DataSource):
         columns: list[str] | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield every partition's chunks in order; the row index runs on across partitions."""
+        import pandas as pd
+
         text = list(text_columns)
         rows = 0
         for part, path in copies_in_turn(self.partitions):  # a remote one is fetched ahead
@@ -143,6 +170,33 @@ class Dataset(DataSource):
                     chunk = self._as_one_file(chunk)
                 chunk.index = pd.RangeIndex(rows, rows + len(chunk))
                 rows += len(chunk)
+                yield chunk
+
+    def batches(
+        self,
+        *,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        text_columns: Iterable[str] = (),
+        columns: list[str] | None = None,
+    ) -> Iterator[Any]:
+        """Each partition's ``batches`` in order: Arrow Tables, whose rows follow on from the
+        chunk before, and DataFrames, whose index is made global."""
+        text = list(text_columns)
+        rows = 0
+        for part, path in copies_in_turn(self.partitions):  # a remote one is fetched ahead
+            source = _partition_source(part)
+            for chunk in source.chunks_at(
+                path, chunk_rows=chunk_rows, text_columns=text, columns=columns, arrow=True
+            ):
+                if _is_arrow(chunk):
+                    rows += int(chunk.num_rows)
+                else:
+                    import pandas as pd
+
+                    if columns is None and list(chunk.columns) != self.columns:
+                        chunk = self._as_one_file(chunk)
+                    chunk.index = pd.RangeIndex(rows, rows + len(chunk))
+                    rows += len(chunk)
                 yield chunk
 
     def _as_one_file(self, chunk: pd.DataFrame) -> pd.DataFrame:

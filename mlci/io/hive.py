@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas only where a DataFrame is built: validation on Arrow runs without it
+    import pandas as pd
 
-__all__ = ["HiveColumn", "add_hive_columns", "hive_columns", "hive_pairs"]
+__all__ = ["HiveColumn", "add_hive_columns", "add_hive_columns_arrow", "hive_columns", "hive_pairs"]
 
 NULL_VALUES = ("", "__HIVE_DEFAULT_PARTITION__")
 _INT = re.compile(r"^[+-]?\d{1,18}$")
@@ -79,6 +80,9 @@ def add_hive_columns(
 
 
 def _constant(column: HiveColumn, value: str | None, index: pd.Index, text: frozenset[str]) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
     if column.kind == "string" or column.name in text:
         return pd.Series(np.nan if value is None else value, index=index, dtype=str)
     if value is None:
@@ -86,3 +90,52 @@ def _constant(column: HiveColumn, value: str | None, index: pd.Index, text: froz
     if column.kind == "int":
         return pd.Series(int(value), index=index, dtype=np.int64)
     return pd.Series(float(value), index=index, dtype=np.float64)
+
+
+def add_hive_columns_arrow(
+    table: Any,
+    columns: Sequence[HiveColumn],
+    values: dict[str, str | None],
+    text_columns: frozenset[str],
+) -> Any:
+    """``add_hive_columns`` for an Arrow Table: the same values, as Arrow types."""
+    if not columns:
+        return table
+
+    size = table.num_rows
+    for column in columns:
+        value = values.get(column.name)
+        if column.kind == "string" or column.name in text_columns:
+            array = _arrow_text(value, size)
+        elif column.kind == "int":
+            array = _arrow_number(None if value is None else int(value), size, "int64")
+        else:
+            array = _arrow_number(None if value is None else float(value), size, "float64")
+        table = table.append_column(column.name, array)
+    return table
+
+
+# Built from buffers: pa.array and pa.scalar import pandas, which validation on Arrow avoids.
+
+
+def _arrow_number(value: int | float | None, size: int, kind: str) -> Any:
+    import numpy as np
+    import pyarrow as pa
+
+    typ = pa.int64() if kind == "int64" else pa.float64()
+    if value is None:
+        return pa.nulls(size, typ)
+    return pa.Array.from_buffers(typ, size, [None, pa.py_buffer(np.full(size, value, dtype=kind))])
+
+
+def _arrow_text(value: str | None, size: int) -> Any:
+    import numpy as np
+    import pyarrow as pa
+
+    if value is None:
+        return pa.nulls(size, pa.string())
+    data = value.encode()
+    wide = len(data) * size >= 2**31  # 32-bit offsets would overflow
+    offsets = np.arange(size + 1, dtype=np.int64 if wide else np.int32) * len(data)
+    typ = pa.large_string() if wide else pa.string()
+    return pa.Array.from_buffers(typ, size, [None, pa.py_buffer(offsets), pa.py_buffer(data * size)])

@@ -89,6 +89,12 @@ def test_hive_keys_become_typed_columns(tmp_path: Path) -> None:
     # read as text when the schema says so, and only what is asked for
     text = pd.concat(data.chunks(text_columns=["year"], columns=["year"]))
     assert list(text.columns) == ["year"] and text["year"].tolist() == ["2024", "2024", "2024", "2025"]
+    # the Arrow batches carry the same values, typed alike
+    tables = list(data.batches(text_columns=["city"]))
+    assert all(hasattr(t, "num_rows") for t in tables)
+    assert [v for t in tables for v in t.column("year").to_pylist()] == [2024, 2024, 2024, 2025]
+    assert [v for t in tables for v in t.column("city").to_pylist()] == ["Bern", "Zürich", "Zürich", None]
+    assert str(tables[0].schema.field("year").type) == "int64"
 
 
 def test_a_key_that_is_also_a_file_column_keeps_the_files_values(tmp_path: Path) -> None:
@@ -153,3 +159,29 @@ def test_json_lines_partitions(tmp_path: Path, spec: str) -> None:
     data = open_dataset(spec.format(tmp=tmp_path))
     frame = pd.concat(data.chunks())
     assert frame["a"].tolist() == [1, 2, 3] and frame.index.tolist() == [0, 1, 2]
+
+
+def test_validating_csv_or_parquet_partitions_imports_no_pandas(tmp_path: Path) -> None:
+    """Partitions keep the Arrow path of one file: ``batches`` per partition, hive keys as Arrow."""
+    import subprocess
+    import sys
+
+    for name, rows in (("day=1/a", [1, 2]), ("day=2/b", [3])):
+        (tmp_path / "csv" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "csv" / f"{name}.csv").write_text("n\n" + "".join(f"{v}\n" for v in rows))
+        parquet(tmp_path / "pq" / f"{name}.parquet", pd.DataFrame({"n": rows}))
+    schema = tmp_path / "schema.yml"
+    schema.write_text("version: 1\nstrict: true\ncolumns:\n  n: {dtype: int, max: 2}\n  day: {dtype: int}\n")
+    probe = (
+        "import sys\nfrom mlci.cli.main import main\n"
+        "sys.argv[0] = 'mlci'\ntry:\n    main()\nexcept SystemExit as exc:\n    print(exc.code)\n"
+        "print('pandas' in sys.modules, file=sys.stderr)\n"
+    )
+    for data in ("csv", "pq"):
+        args = ["validate", str(tmp_path / data), "-s", str(schema), "--format", "json"]
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120
+        )
+        assert proc.stderr.strip().splitlines()[-1] == "False", proc.stderr
+        assert proc.stdout.splitlines()[-1] == "1"  # n=3 in day=2 breaks max: 2
+        assert '"example_rows": [\n            3\n' in proc.stdout
