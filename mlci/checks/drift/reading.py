@@ -3,7 +3,8 @@
 Row formats (CSV, JSON Lines) are parsed once: numeric columns are copied out of each
 chunk as plain arrays, so a chunk's memory is released as soon as it is read, and the
 dataset ends up held once, column by column, as the exact tests (KS, Wasserstein) need.
-Parquet is columnar: each column is read only when it is tested, then let go.
+Parquet is columnar: columns are read in blocks when they are first tested, straight
+from Arrow (``arrow_parts``: numbers never pass through a DataFrame), then let go.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ class ColumnStore:
                 part = series.reset_index(drop=True)
             self.parts.setdefault(str(name), []).append(part)
 
+    def add_parts(self, rows: int, parts: Iterable[tuple[str, Part]]) -> None:
+        """A chunk already split into columns (numbers as arrays that may be kept as they are)."""
+        self.rows += rows
+        for name, part in parts:
+            self.parts.setdefault(name, []).append(part)
+
     def pop(self, name: str) -> pd.Series:
         parts = self.parts.pop(name, [])
         if not parts:
@@ -105,17 +112,31 @@ class ParquetColumns:
 
     One open handle serves every column, and columns are read in blocks: each read walks
     the file's metadata, which describes every column, so reading one column at a time
-    is quadratic on wide tables. Memory stays bounded by one block of columns.
+    is quadratic on wide tables. Memory stays bounded by one block of columns. Only the
+    ``columns`` asked for are read; ``progress`` hears the rows read of each block.
     """
 
     BLOCK = 64
 
-    def __init__(self, source: DataSource, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> None:
+    def __init__(
+        self,
+        source: DataSource,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        *,
+        columns: Iterable[str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         import pyarrow.parquet as pq
 
+        from mlci.io.arrow_memory import use_steady_memory_pool
+
+        use_steady_memory_pool()
         self.source = source
         self.chunk_rows = chunk_rows
         self.rows = source.total_rows or 0
+        wanted = set(columns) if columns is not None else None
+        self._names = [n for n in source.columns if wanted is None or n in wanted]
+        self._progress = progress
         self._handle = pq.ParquetFile(source.path)
         self._lock = threading.Lock()  # columns are tested on several threads
         self._ready: dict[str, pd.Series] = {}
@@ -131,21 +152,24 @@ class ParquetColumns:
     def _read_block(self, name: str) -> None:
         import pyarrow as pa
 
-        names = self.source.columns
+        from mlci.checks.drift.arrow_parts import batch_parts, numpy_columns
+
+        names = self._names
         start = names.index(name) if name in names else 0
         block = [name] + [n for n in names[start + 1 :] if n not in self._done and n not in self._ready][
             : self.BLOCK - 1
         ]
-        stores = {n: ColumnStore() for n in block}
+        store = ColumnStore()
+        numeric = numpy_columns(self._handle.schema_arrow)
         try:
             for batch in self._handle.iter_batches(batch_size=self.chunk_rows, columns=block):
-                frame = batch.to_pandas()
-                for n in block:
-                    stores[n].add(frame[[n]], copy=True)
+                store.add_parts(batch.num_rows, batch_parts(batch, numeric, block))
+                if self._progress is not None:
+                    self._progress(store.rows)
         except (pa.ArrowException, OSError) as exc:
             raise DataError(f"not a valid Parquet file: {exc}", path=self.source.path) from None
         for n in block:
-            self._ready[n] = stores[n].pop(n)
+            self._ready[n] = store.pop(n)
 
 
 def open_columns(
@@ -158,5 +182,5 @@ def open_columns(
 ) -> Columns:
     """The columns of a dataset file: Parquet read lazily, other formats read now."""
     if source.format is DataFormat.PARQUET and source.total_rows:
-        return ParquetColumns(source, chunk_rows)
+        return ParquetColumns(source, chunk_rows, columns=columns, progress=progress)
     return read_columns(source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress)
