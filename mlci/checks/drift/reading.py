@@ -128,9 +128,6 @@ class ParquetColumns:
     ) -> None:
         import pyarrow.parquet as pq
 
-        from mlci.io.arrow_memory import use_steady_memory_pool
-
-        use_steady_memory_pool()
         self.source = source
         self.chunk_rows = chunk_rows
         self.rows = source.total_rows or 0
@@ -141,6 +138,12 @@ class ParquetColumns:
         self._lock = threading.Lock()  # columns are tested on several threads
         self._ready: dict[str, pd.Series] = {}
         self._done: set[str] = set()
+
+    def read_first_block(self) -> None:
+        """Read the first block now (drift reads both files' first blocks at the same time)."""
+        with self._lock:
+            if self._names and not self._ready and not self._done:
+                self._read_block(self._names[0])
 
     def pop(self, name: str) -> pd.Series:
         with self._lock:
@@ -180,7 +183,13 @@ def open_columns(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
 ) -> Columns:
-    """The columns of a dataset file: Parquet read lazily, other formats read now."""
+    """The columns of a dataset file: Parquet a block of columns at a time, other formats now."""
+    if source.format is not DataFormat.JSONL:  # read through Arrow
+        from mlci.io.arrow_memory import use_steady_memory_pool
+
+        use_steady_memory_pool()
     if source.format is DataFormat.PARQUET and source.total_rows:
-        return ParquetColumns(source, chunk_rows, columns=columns, progress=progress)
+        parquet = ParquetColumns(source, chunk_rows, columns=columns, progress=progress)
+        parquet.read_first_block()
+        return parquet
     return read_columns(source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress)
