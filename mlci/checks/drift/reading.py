@@ -188,7 +188,10 @@ def open_columns(
         from mlci.io.arrow_memory import use_steady_memory_pool
 
         use_steady_memory_pool()
-    if source.format is DataFormat.PARQUET and source.total_rows:
+    # Only a plain Parquet file is read through its own handle: a dataset of partitions
+    # (or a partition with hive columns) reads through its own ``chunks``.
+    plain_file = type(source).chunks is DataSource.chunks
+    if source.format is DataFormat.PARQUET and source.total_rows and plain_file:
         parquet = ParquetColumns(source, chunk_rows, columns=columns, progress=progress)
         parquet.read_first_block()
         return parquet

@@ -81,7 +81,9 @@ def test_an_int_column_with_nulls_in_one_batch_only(tmp_path: Path) -> None:
     from_files = detect_drift_sources(
         open_source(tmp_path / "r.parquet"), open_source(tmp_path / "c.parquet"), chunk_rows=500
     )
-    from_frames = detect_drift(pd.read_parquet(tmp_path / "r.parquet"), pd.read_parquet(tmp_path / "c.parquet"))
+    from_frames = detect_drift(
+        pd.read_parquet(tmp_path / "r.parquet"), pd.read_parquet(tmp_path / "c.parquet")
+    )
     assert_same(from_files, from_frames)
     assert from_files.columns[0].reference.missing == 10
 
@@ -120,3 +122,17 @@ def test_progress_hears_the_rows_of_a_parquet_file(tmp_path: Path) -> None:
     other = write(awkward(1000, 6, 0.0), tmp_path / "e.parquet")
     detect_drift_sources(open_source(path), open_source(other), chunk_rows=600, progress=factory)
     assert heard == {"d.parquet": [600, 1200, 1800, 2000], "e.parquet": [600, 1000]}
+
+
+def test_a_dataset_of_parquet_partitions_reads_through_its_chunks(tmp_path: Path) -> None:
+    from mlci.io.dataset import open_dataset
+
+    frame = awkward(3000, 7, 0.0)
+    (tmp_path / "parts").mkdir()
+    for i, start in enumerate(range(0, 3000, 1000)):
+        write(frame.iloc[start : start + 1000], tmp_path / "parts" / f"part-{i}.parquet")
+    dataset = open_dataset(tmp_path / "parts")
+    whole = write(frame, tmp_path / "whole.parquet")
+    from_parts = detect_drift_sources(dataset, dataset)
+    from_file = detect_drift_sources(open_source(whole), open_source(whole))
+    assert_same(from_parts, from_file)
