@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["numpy_columns", "batch_parts"]
+__all__ = ["NumberColumn", "numpy_columns", "batch_parts"]
 
 Part = np.ndarray | pd.Series
 
@@ -54,3 +54,34 @@ def batch_parts(batch: pa.RecordBatch, numeric: set[str], keep: Iterable[str]) -
         frame = batch.select(rest).to_pandas()
         for name in rest:
             yield name, frame[name].reset_index(drop=True)
+
+
+class NumberColumn:
+    """A numeric column filled batch by batch into one array, sized up front.
+
+    Concatenating batches at the end would hold the column twice; filling one array
+    holds it once, and each batch's Arrow buffers are free for the next batch. The
+    dtype is what concatenating the batches gives: ints turn to float64 from the first
+    batch with a gap on (pandas gives that batch as float64 with NaN).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: np.ndarray | None = None
+        self._filled = 0
+
+    def add(self, part: np.ndarray) -> None:
+        if self._values is None:
+            self._values = np.empty(max(self._size, part.size), dtype=part.dtype)
+        kind = np.result_type(self._values.dtype, part.dtype)
+        if kind != self._values.dtype:
+            self._values = self._values.astype(kind)
+        end = self._filled + part.size
+        if end > self._values.size:  # more rows than the metadata said: grow
+            self._values = np.concatenate([self._values[: self._filled], np.empty(end - self._filled, kind)])
+        self._values[self._filled : end] = part
+        self._filled = end
+
+    def series(self) -> pd.Series:
+        values = self._values[: self._filled] if self._values is not None else np.empty(0)
+        return pd.Series(values, copy=False)

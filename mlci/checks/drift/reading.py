@@ -62,12 +62,6 @@ class ColumnStore:
                 part = series.reset_index(drop=True)
             self.parts.setdefault(str(name), []).append(part)
 
-    def add_parts(self, rows: int, parts: Iterable[tuple[str, Part]]) -> None:
-        """A chunk already split into columns (numbers as arrays that may be kept as they are)."""
-        self.rows += rows
-        for name, part in parts:
-            self.parts.setdefault(name, []).append(part)
-
     def pop(self, name: str) -> pd.Series:
         parts = self.parts.pop(name, [])
         if not parts:
@@ -155,24 +149,30 @@ class ParquetColumns:
     def _read_block(self, name: str) -> None:
         import pyarrow as pa
 
-        from mlci.checks.drift.arrow_parts import batch_parts, numpy_columns
+        from mlci.checks.drift.arrow_parts import NumberColumn, batch_parts, numpy_columns
 
         names = self._names
         start = names.index(name) if name in names else 0
         block = [name] + [n for n in names[start + 1 :] if n not in self._done and n not in self._ready][
             : self.BLOCK - 1
         ]
-        store = ColumnStore()
         numeric = numpy_columns(self._handle.schema_arrow)
+        numbers = {n: NumberColumn(self.rows) for n in block if n in numeric}
+        others = ColumnStore()
         try:
             for batch in self._handle.iter_batches(batch_size=self.chunk_rows, columns=block):
-                store.add_parts(batch.num_rows, batch_parts(batch, numeric, block))
+                for n, part in batch_parts(batch, numeric, block):
+                    if isinstance(part, np.ndarray) and n in numbers:
+                        numbers[n].add(part)
+                    else:
+                        others.parts.setdefault(n, []).append(part)
+                others.rows += batch.num_rows
                 if self._progress is not None:
-                    self._progress(store.rows)
+                    self._progress(others.rows)
         except (pa.ArrowException, OSError) as exc:
             raise DataError(f"not a valid Parquet file: {exc}", path=self.source.path) from None
         for n in block:
-            self._ready[n] = store.pop(n)
+            self._ready[n] = numbers[n].series() if n in numbers else others.pop(n)
 
 
 def open_columns(
