@@ -1,8 +1,9 @@
 """Read the columns drift needs from a dataset, chunk by chunk, in compact form.
 
-Row formats (CSV, JSON Lines) are parsed once: numeric columns are copied out of each
-chunk as plain arrays, so a chunk's memory is released as soon as it is read, and the
-dataset ends up held once, column by column, as the exact tests (KS, Wasserstein) need.
+Row formats (CSV, JSON Lines) are parsed once: numeric columns are kept as views of each
+chunk's arrays (the chunk holds only the columns drift reads, so nothing else is kept
+and nothing is copied twice), and the dataset ends up held once, column by column, as
+the exact tests (KS, Wasserstein) need.
 Parquet is columnar: columns are read in blocks when they are first tested, straight
 from Arrow (``arrow_parts``: numbers never pass through a DataFrame), then let go.
 """
@@ -88,7 +89,7 @@ def read_columns(
     wanted = columns or source.columns[:1]
     keep = set(columns)
     for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=wanted):
-        store.add(chunk, keep=keep)
+        store.add(chunk, copy=False, keep=keep)
         if progress is not None:
             progress(store.rows)
     return store
