@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 TARGET_VS_READ = 1.5  # mlci drift at most this many times the bare read of both files
+EVIDENTLY = "Evidently CSV (1 run)"
 
 _READ = "import sys, pandas as pd\nfor path in sys.argv[1:]:\n    pd.{reader}(path)\n"
 
@@ -67,7 +68,9 @@ def measure(cmd: list[str]) -> Sample:
     return Sample(got["wall"], got["user"] + got["sys"], got["sys"], got["rss"], got["code"], proc.stderr)
 
 
-def commands(parquet: tuple[Path, Path], csv: tuple[Path, Path], out: Path, bench: Path) -> dict[str, Any]:
+def commands(
+    parquet: tuple[Path, Path], csv: tuple[Path, Path], out: Path, bench: Path, evidently: Path | None
+) -> dict[str, Any]:
     """tool -> (command, report file or None); ``out`` is a scratch directory."""
     py = sys.executable
     ref_pq, cur_pq = (str(p) for p in parquet)
@@ -77,8 +80,8 @@ def commands(parquet: tuple[Path, Path], csv: tuple[Path, Path], out: Path, benc
         report = out / f"{name}.json"
         return [py, "-m", "mlci", "drift", ref, cur, "--format", "json", "-o", str(report)], report
 
-    scipy_report = out / "scipy-csv.json"
-    return {
+    scipy_report, evidently_report = out / "scipy-csv.json", out / "evidently-csv.json"
+    tools = {
         "read_csv x2": ([py, "-c", _READ.format(reader="read_csv"), ref_csv, cur_csv], None),
         "read_parquet x2": ([py, "-c", _READ.format(reader="read_parquet"), ref_pq, cur_pq], None),
         "mlci drift CSV": mlci(ref_csv, cur_csv, "mlci-csv"),
@@ -88,6 +91,20 @@ def commands(parquet: tuple[Path, Path], csv: tuple[Path, Path], out: Path, benc
             scipy_report,
         ),
     }
+    if evidently is not None:  # its own venv (see README.md); run once, it takes minutes
+        tools[EVIDENTLY] = (
+            [
+                str(evidently),
+                str(bench),
+                "--worker",
+                "evidently-files",
+                ref_csv,
+                cur_csv,
+                str(evidently_report),
+            ],
+            evidently_report,
+        )
+    return tools
 
 
 def _decisions(report: Path | None) -> dict[str, Any]:
@@ -101,8 +118,10 @@ def _decisions(report: Path | None) -> dict[str, Any]:
 
 def run_all(tools: dict[str, Any], repeat: int) -> dict[str, Run]:
     samples: dict[str, list[Sample]] = {tool: [] for tool in tools}
-    for _ in range(repeat):
+    for turn in range(repeat):
         for tool, (cmd, _) in tools.items():
+            if tool == EVIDENTLY and turn:
+                continue
             sample = measure(cmd)
             if sample.code != 0:
                 print(f"  {tool}: exited {sample.code}\n{sample.err[-2000:]}")
@@ -156,14 +175,18 @@ def targets(runs: dict[str, Run]) -> list[str]:
             lines.append(
                 f"{verdict} {tool}: {wall:.2f}x the wall of {read} (<= {TARGET_VS_READ}x); CPU {cpu:.2f}x"
             )
+    if EVIDENTLY in runs and "mlci drift CSV" in runs:
+        speedup = runs[EVIDENTLY].wall / runs["mlci drift CSV"].wall
+        lines.append(f"mlci drift CSV: {speedup:.0f}x faster than Evidently CSV, whole processes")
     return lines
 
 
 def whole_processes(
-    parquet: tuple[Path, Path], csv: tuple[Path, Path], bench: Path, repeat: int
+    parquet: tuple[Path, Path], csv: tuple[Path, Path], bench: Path, repeat: int, evidently: Path | None
 ) -> dict[str, Run]:
+    """Every process ``repeat`` times (Evidently once, when its interpreter is given)."""
     with tempfile.TemporaryDirectory(prefix="mlci-drift-bench-") as scratch:
-        tools = commands(parquet, csv, Path(scratch), bench)
+        tools = commands(parquet, csv, Path(scratch), bench, evidently)
         runs = run_all(tools, repeat)
     print(f"\nwhole processes, median of {repeat} (load average {os.getloadavg()[0]:.1f} at the end):\n")
     for line in table(runs):
