@@ -44,7 +44,8 @@ def numpy_columns(schema: pa.Schema) -> set[str]:
 
 def batch_parts(batch: pa.RecordBatch, numeric: set[str], keep: Iterable[str]) -> Iterator[tuple[str, Part]]:
     """(name, part) for each kept column of one batch; ``numeric`` from :func:`numpy_columns`."""
-    names = [n for n in batch.schema.names if n in set(keep)]
+    kept = set(keep)
+    names = [n for n in batch.schema.names if n in kept]
     rest = [n for n in names if n not in numeric]
     for name in names:
         if name in numeric:
