@@ -42,14 +42,17 @@ def numpy_columns(schema: pa.Schema) -> set[str]:
     return found
 
 
-def batch_parts(batch: pa.RecordBatch, numeric: set[str], keep: Iterable[str]) -> Iterator[tuple[str, Part]]:
-    """(name, part) for each kept column of one batch; ``numeric`` from :func:`numpy_columns`."""
+def batch_parts(
+    batch: pa.RecordBatch | pa.Table, numeric: set[str], keep: Iterable[str]
+) -> Iterator[tuple[str, Part]]:
+    """(name, part) for each kept column of a batch or table; ``numeric`` from :func:`numpy_columns`."""
     kept = set(keep)
     names = [n for n in batch.schema.names if n in kept]
     rest = [n for n in names if n not in numeric]
     for name in names:
         if name in numeric:
-            # Read-only views of Arrow's buffers, which hold this column only.
+            # Read-only views of Arrow's buffers, which hold this column only (a table's
+            # column of several chunks is joined into one array).
             yield name, batch.column(name).to_numpy(zero_copy_only=False)
     if rest:
         frame = batch.select(rest).to_pandas()

@@ -1,9 +1,9 @@
 """Read the columns drift needs from a dataset, chunk by chunk, in compact form.
 
-Row formats (CSV, JSON Lines) are parsed once: numeric columns are kept as views of each
-chunk's arrays (the chunk holds only the columns drift reads, so nothing else is kept
-and nothing is copied twice), and the dataset ends up held once, column by column, as
-the exact tests (KS, Wasserstein) need.
+Row formats (CSV, JSON Lines) are parsed once: CSV arrives as Arrow tables, whose numbers
+go straight into arrays (``arrow_parts``); what pandas reads arrives as DataFrames, whose
+numbers are kept as views of the chunk (which holds only the columns drift reads). The
+dataset ends up held once, column by column, as the exact tests (KS, Wasserstein) need.
 Parquet is columnar: columns are read in blocks when they are first tested, straight
 from Arrow (``arrow_parts``: numbers never pass through a DataFrame), then let go.
 """
@@ -88,8 +88,15 @@ def read_columns(
     # Reading no column at all is not possible in every format: read one, keep none.
     wanted = columns or source.columns[:1]
     keep = set(columns)
-    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=wanted):
-        store.add(chunk, copy=False, keep=keep)
+    for chunk in source.batches(chunk_rows=chunk_rows, text_columns=text_columns, columns=wanted):
+        if isinstance(chunk, pd.DataFrame):  # what pandas reads (JSON Lines, odd CSV)
+            store.add(chunk, copy=False, keep=keep)
+        else:  # an Arrow table: numbers straight from Arrow, the rest through to_pandas
+            from mlci.checks.drift.arrow_parts import batch_parts, numpy_columns
+
+            store.rows += chunk.num_rows
+            for name, part in batch_parts(chunk, numpy_columns(chunk.schema), keep):
+                store.parts.setdefault(name, []).append(part)
         if progress is not None:
             progress(store.rows)
     return store
