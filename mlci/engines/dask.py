@@ -1,0 +1,82 @@
+"""The Dask engine: partitions are read and checked on a cluster's workers.
+
+``open_engine`` (in ``mlci.engines.factory``) connects once per run; every dataset of the
+run is validated and compared on the same cluster. See docs/engines.md for what runs
+where and what it costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlci.checks.drift.detector import DriftOptions, detect_drift_columns
+from mlci.checks.drift.results import DriftOutcome
+from mlci.checks.validation.results import ValidationOutcome
+from mlci.checks.validation.validator import text_columns
+from mlci.config.schema import Schema
+from mlci.engines.base import Progress
+from mlci.engines.dask_drift import DaskColumns
+from mlci.engines.dask_validate import validate_partitioned
+from mlci.engines.partitions import Partition, Partitioned, fingerprint, open_partitioned
+from mlci.io.readers import DataSource
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = ["DaskEngine"]
+
+
+def _partitioned(data: Partitioned | DataSource) -> Partitioned:
+    if isinstance(data, Partitioned):
+        return data
+    return Partitioned(data.path, [Partition(str(data.path), data.format, data.total_rows)], data.columns)
+
+
+class DaskEngine:
+    name = "dask"
+
+    def __init__(self, client: Client, timeout: float) -> None:
+        self.client = client
+        self.timeout = timeout
+
+    def open(self, path: str | Path) -> Partitioned:
+        return open_partitioned(path)
+
+    def fingerprint(self, data: Partitioned | DataSource) -> str:
+        return fingerprint(_partitioned(data))
+
+    def validate(
+        self,
+        data: Partitioned | DataSource,
+        schema: Schema,
+        *,
+        chunk_rows: int,
+        progress: Progress | None = None,
+    ) -> ValidationOutcome:
+        parts = _partitioned(data)
+        outcome = validate_partitioned(
+            self.client, parts, schema, timeout=self.timeout, chunk_rows=chunk_rows
+        )
+        if progress is not None:
+            progress(outcome.rows)
+        return outcome
+
+    def drift(
+        self,
+        reference: Partitioned | DataSource,
+        current: Partitioned | DataSource,
+        options: DriftOptions,
+        *,
+        schema: Schema | None,
+        chunk_rows: int,
+        progress: Callable[[Any], Progress | None] | None = None,
+    ) -> DriftOutcome:
+        text = text_columns(schema) if schema is not None else []
+        sides = [_partitioned(reference), _partitioned(current)]
+        ref, cur = (
+            DaskColumns(self.client, side, text_columns=text, timeout=self.timeout, chunk_rows=chunk_rows)
+            for side in sides
+        )
+        return detect_drift_columns(ref, cur, sides[0].columns, sides[1].columns, options, schema=schema)
