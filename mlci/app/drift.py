@@ -11,6 +11,7 @@ from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSumma
 from mlci.checks.drift.results import Categories, CategoryCount, Histogram, SkippedColumn
 from mlci.config.project import ProjectConfig
 from mlci.config.schema import Schema
+from mlci.engines.options import EngineOptions
 from mlci.errors import ConfigError, UsageError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource
 from mlci.report.drift import (
@@ -238,6 +239,7 @@ class DriftRequest:
     fail_on_drift: bool | None = None
     drift_share: float | None = None
     chunk_rows: int | None = None
+    engine: EngineOptions = EngineOptions()
 
 
 ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
@@ -246,7 +248,7 @@ ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
 def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = None) -> Report:
     """The report ``mlci drift`` prints: only its drift section."""
     from mlci.config.schema import load_schema
-    from mlci.io import open_source
+    from mlci.engines.factory import open_data, open_engine
 
     reference, current, schema_path = req.reference, req.current, req.schema_path
     options = DriftOptions()
@@ -265,20 +267,21 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
         options = dataclasses.replace(options, **overrides)  # type: ignore[arg-type]
 
     schema = load_schema(schema_path) if schema_path is not None else None
-    ref_source, cur_source = open_source(reference), open_source(current)  # fail fast
+    ref_source, cur_source = open_data(req.engine, reference), open_data(req.engine, current)  # fail fast
     try:
-        outcome = detect_drift_sources(
-            ref_source,
-            cur_source,
-            options,
-            schema=schema,
-            chunk_rows=req.chunk_rows or DEFAULT_CHUNK_ROWS,
-            progress=(
-                (lambda source: progress(f"reading {source.path}", source.total_rows))
-                if progress is not None
-                else None
-            ),
-        )
+        with open_engine(req.engine) as engine:
+            outcome = engine.drift(
+                ref_source,
+                cur_source,
+                options,
+                schema=schema,
+                chunk_rows=req.chunk_rows or DEFAULT_CHUNK_ROWS,
+                progress=(
+                    (lambda source: progress(f"reading {source.path}", source.total_rows))
+                    if progress is not None
+                    else None
+                ),
+            )
     except ConfigError as exc:
         if exc.path is None and req.config_path is not None:
             raise locate_drift_error(exc, req.config_path) from None

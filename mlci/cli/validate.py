@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,10 +18,12 @@ from mlci.cli._common import (
     status_exit,
     write_output,
 )
+from mlci.cli.engine_options import engine_options
 
 if TYPE_CHECKING:
     from mlci.config.schema import Schema
-    from mlci.io import DataSource
+    from mlci.engines import EngineOptions
+    from mlci.engines.base import Engine
     from mlci.report.validation import DatasetValidation
 
 __all__ = ["validate"]
@@ -41,6 +43,7 @@ __all__ = ["validate"]
 @format_option(["text", "json", "md"])
 @output_option()
 @chunk_rows_option()
+@engine_options()
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -49,6 +52,7 @@ def validate(
     fmt: str,
     output: Path | None,
     chunk_rows: int | None,
+    engine: EngineOptions,
 ) -> None:
     """Validate DATA (CSV, TSV, Parquet or JSON Lines) against a schema.
 
@@ -59,23 +63,24 @@ def validate(
     Examples:
       mlci validate data/train.csv --schema schema.yml
       mlci validate data/*.parquet -s schema.yml --format md -o validation.md
+      mlci validate data/events/ -s schema.yml --engine dask --scheduler tcp://10.0.0.5:8786
 
     Exits 0 when every dataset passes, 1 when any violates the schema, 2 when a
     file or the schema cannot be used.
     """
     from mlci.config.schema import load_schema
-    from mlci.io import open_source, sha256_file
+    from mlci.engines.factory import fingerprint, open_data, open_engine
     from mlci.render import render
     from mlci.report.builder import validation_report
 
     schema = load_schema(schema_path)
-    sources = [open_source(path) for path in data]  # fail fast, before any long read
+    sources = [open_data(engine, path) for path in data]  # fail fast, before any long read
     # Fingerprints hash the files on another thread (hashlib releases the GIL) while the
     # checks run: the read is the cost, and the two overlap.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        fingerprints = [pool.submit(sha256_file, source.path) for source in sources]
+    with ThreadPoolExecutor(max_workers=1) as pool, open_engine(engine) as runner:
+        fingerprints = [pool.submit(fingerprint, source) for source in sources]
         entries = [
-            _validate_one(source, schema, schema_path, chunk_rows, fp)
+            _validate_one(runner, source, schema, schema_path, chunk_rows, fp)
             for source, fp in zip(sources, fingerprints, strict=True)
         ]
     report = validation_report(entries)
@@ -84,14 +89,18 @@ def validate(
 
 
 def _validate_one(
-    source: DataSource, schema: Schema, schema_path: Path, chunk_rows: int | None, fingerprint: Future[str]
+    runner: Engine,
+    source: Any,
+    schema: Schema,
+    schema_path: Path,
+    chunk_rows: int | None,
+    fingerprint: Future[str],
 ) -> DatasetValidation:
-    from mlci.checks.validation import validate_source
     from mlci.io import DEFAULT_CHUNK_ROWS
     from mlci.report.builder import validation_entry
 
     progress = Progress(f"validating {source.path}", source.total_rows)
-    outcome = validate_source(source, schema, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
+    outcome = runner.validate(source, schema, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
     progress.done()
     return validation_entry(
         source.path.stem, source.path, outcome, schema_path=schema_path, fingerprint=fingerprint.result()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Protocol
 
 from mlci.checks.drift.detector import DriftOptions
@@ -17,15 +16,9 @@ Progress = Callable[[int], None]
 
 
 class Engine(Protocol):
-    """Where checks run. ``open`` fails fast (exit 2) before any long read."""
+    """Where checks run, on datasets opened by ``mlci.engines.factory.open_data``."""
 
     name: str
-
-    def open(self, path: str | Path) -> Any:
-        """The dataset at ``path``: its ``path``, ``columns`` and ``total_rows`` (None if unknown)."""
-        ...
-
-    def fingerprint(self, data: Any) -> str: ...
 
     def validate(
         self, data: Any, schema: Schema, *, chunk_rows: int, progress: Progress | None = None

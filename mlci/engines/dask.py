@@ -8,7 +8,6 @@ where and what it costs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlci.checks.drift.detector import DriftOptions, detect_drift_columns
@@ -19,16 +18,16 @@ from mlci.config.schema import Schema
 from mlci.engines.base import Progress
 from mlci.engines.dask_drift import DaskColumns
 from mlci.engines.dask_validate import validate_partitioned
-from mlci.engines.partitions import Partition, Partitioned, fingerprint, open_partitioned
+from mlci.engines.partitions import Partition, Partitioned
 from mlci.io.readers import DataSource
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["DaskEngine"]
+__all__ = ["DaskEngine", "as_partitioned"]
 
 
-def _partitioned(data: Partitioned | DataSource) -> Partitioned:
+def as_partitioned(data: Partitioned | DataSource) -> Partitioned:
     if isinstance(data, Partitioned):
         return data
     return Partitioned(data.path, [Partition(str(data.path), data.format, data.total_rows)], data.columns)
@@ -41,12 +40,6 @@ class DaskEngine:
         self.client = client
         self.timeout = timeout
 
-    def open(self, path: str | Path) -> Partitioned:
-        return open_partitioned(path)
-
-    def fingerprint(self, data: Partitioned | DataSource) -> str:
-        return fingerprint(_partitioned(data))
-
     def validate(
         self,
         data: Partitioned | DataSource,
@@ -55,7 +48,7 @@ class DaskEngine:
         chunk_rows: int,
         progress: Progress | None = None,
     ) -> ValidationOutcome:
-        parts = _partitioned(data)
+        parts = as_partitioned(data)
         outcome = validate_partitioned(
             self.client, parts, schema, timeout=self.timeout, chunk_rows=chunk_rows
         )
@@ -74,7 +67,7 @@ class DaskEngine:
         progress: Callable[[Any], Progress | None] | None = None,
     ) -> DriftOutcome:
         text = text_columns(schema) if schema is not None else []
-        sides = [_partitioned(reference), _partitioned(current)]
+        sides = [as_partitioned(reference), as_partitioned(current)]
         ref, cur = (
             DaskColumns(self.client, side, text_columns=text, timeout=self.timeout, chunk_rows=chunk_rows)
             for side in sides

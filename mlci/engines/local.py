@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from mlci.checks.drift.detector import DriftOptions, detect_drift_sources
@@ -12,20 +11,13 @@ from mlci.checks.validation.results import ValidationOutcome
 from mlci.checks.validation.validator import validate_source
 from mlci.config.schema import Schema
 from mlci.engines.base import Progress
-from mlci.io.fingerprint import sha256_file
-from mlci.io.readers import DataSource, open_source
+from mlci.io.readers import DataSource
 
 __all__ = ["LocalEngine"]
 
 
 class LocalEngine:
     name = "local"
-
-    def open(self, path: str | Path) -> DataSource:
-        return open_source(path)
-
-    def fingerprint(self, data: DataSource) -> str:
-        return sha256_file(data.path)
 
     def validate(
         self, data: DataSource, schema: Schema, *, chunk_rows: int, progress: Progress | None = None

@@ -16,7 +16,14 @@ from mlci.errors import DataError
 from mlci.io.formats import DataFormat, detect_format
 from mlci.io.readers import DataSource, open_source
 
-__all__ = ["Partition", "Partitioned", "count_rows", "fingerprint", "open_partitioned", "open_partition"]
+__all__ = [
+    "Partition",
+    "Partitioned",
+    "count_rows",
+    "fingerprint_partitioned",
+    "open_partitioned",
+    "open_partition",
+]
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ def count_rows(partition: Partition, chunk_rows: int) -> int:
     return sum(len(c) for c in source.chunks(chunk_rows=chunk_rows, columns=source.columns[:1]))
 
 
-def fingerprint(data: Partitioned) -> str:
+def fingerprint_partitioned(data: Partitioned) -> str:
     """A file's sha256; for several partitions, the sha256 of each one's relative path and sha256."""
     from mlci.io.fingerprint import sha256_file
 
