@@ -1,0 +1,37 @@
+"""A real ``dask.distributed`` cluster for the engine tests, and datasets split into partitions.
+
+The LocalCluster (two single-threaded worker processes on 127.0.0.1, no dashboard) is
+started once per module and closed after; ``subprocess_cluster`` starts ``dask scheduler``
+and two ``dask worker`` processes on free ports, and stops them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from stubs.dask_cluster import SubprocessCluster, running_dask_cluster
+
+distributed = pytest.importorskip("distributed", reason="pip install 'mlci[dask]'")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """The address of a LocalCluster with two worker processes, one thread each."""
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+    ) as local:
+        yield local.scheduler_address
+
+
+@pytest.fixture
+def subprocess_cluster() -> Iterator[SubprocessCluster]:
+    """``dask scheduler`` + two ``dask worker`` processes on 127.0.0.1 free ports, stopped after."""
+    with running_dask_cluster(2) as running:
+        yield running
