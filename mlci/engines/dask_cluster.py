@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ __all__ = ["EXTRA_HINT", "dask_client", "gather", "local_cluster_workers"]
 
 EXTRA_HINT = "pip install 'mlci[dask]'"
 _POLL = 0.5  # seconds between checks that the cluster still has workers
+_GRACE = 2.0  # seconds past the timeout for Dask's own timeout to fire first
 
 
 def _import_distributed() -> Any:
@@ -65,14 +67,7 @@ def dask_client(options: EngineOptions) -> Iterator[Client]:
             cluster.close()
         return
     address = options.scheduler
-    try:
-        client = distributed.Client(address, timeout=timeout)
-    except (OSError, TimeoutError) as exc:
-        raise ServiceError(
-            f"Dask scheduler {address} did not answer within {timeout:g} s ({_first_line(exc)})"
-        ) from None
-    except ValueError as exc:  # a malformed address
-        raise UsageError(f"--scheduler {address!r}: {_first_line(exc)}") from None
+    client = _connect(distributed, address, timeout)
     try:
         try:
             client.wait_for_workers(1, timeout=timeout)
@@ -80,7 +75,35 @@ def dask_client(options: EngineOptions) -> Iterator[Client]:
             raise ServiceError(f"Dask scheduler {address} has no worker after {timeout:g} s") from None
         yield client
     finally:
-        client.close(timeout=timeout)
+        client.close(timeout=timeout)  # type: ignore[no-untyped-call]
+
+
+def _connect(distributed: Any, address: str, timeout: float) -> Client:
+    """A client of the scheduler at ``address``, or exit 3 after ``timeout`` seconds.
+
+    Dask's own connect timeout does not cover a peer that accepts the connection and then
+    says nothing (a wrong port, a stuck scheduler): the client is made on a daemon thread
+    that the run stops waiting for.
+    """
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = distributed.Client(address, timeout=timeout)
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=connect, name="mlci-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + _GRACE)
+    error = outcome.get("error")
+    if isinstance(error, ValueError):  # a malformed address
+        raise UsageError(f"--scheduler {address!r}: {_first_line(error)}") from None
+    if "client" not in outcome:
+        why = f" ({_first_line(error)})" if error is not None else ""
+        raise ServiceError(f"Dask scheduler {address} did not answer within {timeout:g} s{why}")
+    client: Client = outcome["client"]
+    return client
 
 
 def gather(client: Client, futures: Sequence[Future[Any]], timeout: float) -> list[Any]:

@@ -64,7 +64,9 @@ def test_a_clean_partitioned_dataset_passes_with_the_engine_from_the_environment
 
 
 @pytest.mark.parametrize("cuts", [[1], [7, 8, 400], [250, 251, 252, 900]])
-def test_any_split_into_partitions_equals_one_validation(tmp_path: Path, cluster: str, cuts: list[int]) -> None:
+def test_any_split_into_partitions_equals_one_validation(
+    tmp_path: Path, cluster: str, cuts: list[int]
+) -> None:
     rng = np.random.default_rng(len(cuts))
     df = frame(1000)
     df.loc[rng.choice(1000, 40, replace=False), "id"] = "C000999"  # one value, many rows
@@ -88,7 +90,9 @@ def _schema_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_an_unreadable_partition_is_bad_input_naming_the_file(mlci_process, tmp_path: Path, cluster: str) -> None:
+def test_an_unreadable_partition_is_bad_input_naming_the_file(
+    mlci_process, tmp_path: Path, cluster: str
+) -> None:
     parts = split(frame(2000), tmp_path / "broken", "csv")
     bad = parts / "part-00001.csv"
     bad.write_text("id,code,age,spend,plan,joined\nC1,1,2\n", encoding="utf-8")
