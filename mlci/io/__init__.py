@@ -1,4 +1,5 @@
-"""Layer 2: read datasets (whole or in chunks), fingerprint files, run git, talk HTTP.
+"""Layer 2: read datasets (whole or in chunks, one file or partitions, local or fsspec URLs),
+fingerprint files, run git, talk HTTP.
 
 Submodules are imported on first use: ``mlci.io.http`` must not pull in pandas.
 """
@@ -12,7 +13,13 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "DataFormat",
     "DataSource",
+    "Dataset",
+    "Partition",
     "detect_format",
+    "fingerprint",
+    "open_data",
+    "open_dataset",
+    "open_partition",
     "open_source",
     "read_frame",
     "sha256_file",
@@ -26,6 +33,12 @@ _HOMES = {
     "DataSource": "mlci.io.readers",
     "open_source": "mlci.io.readers",
     "read_frame": "mlci.io.readers",
+    "Dataset": "mlci.io.dataset",
+    "Partition": "mlci.io.dataset",
+    "fingerprint": "mlci.io.dataset",
+    "open_data": "mlci.io.dataset",
+    "open_dataset": "mlci.io.dataset",
+    "open_partition": "mlci.io.dataset",
 }
 
 

@@ -15,6 +15,8 @@ from mlci.vocab import CHECK_ORDER, ViolationCheck
 __all__ = ["MAX_EXAMPLES", "ViolationResult", "ValidationOutcome", "Tally", "json_safe"]
 
 MAX_EXAMPLES = 5
+# Found from the column names alone, before any row: every partial holds the same finding.
+_SAME_IN_EVERY_PARTIAL = ("missing_column", "extra_column")
 
 
 @dataclass
@@ -84,12 +86,28 @@ class Tally:
             item = ViolationResult(column, check, 0, expected=expected)
             self._items[(column, check)] = item
         item.failed_count += count
-        room = MAX_EXAMPLES - len(item.examples)
-        if room > 0 and original is not None:
-            # One value at a time: a take on Arrow-backed text would copy the whole column.
-            for position in np.flatnonzero(mask)[:room].tolist():
-                item.examples.append(json_safe(original.iloc[position]))
-                item.example_rows.append(int(original.index[position]) + 1)
+        if original is None:
+            return
+        positions = np.flatnonzero(mask)[:MAX_EXAMPLES].tolist()
+        full = len(item.examples) >= MAX_EXAMPLES
+        if full and int(original.index[positions[0]]) + 1 > item.example_rows[-1]:
+            return  # the usual case: chunks come in row order and the first examples are kept
+        # One value at a time: a take on Arrow-backed text would copy the whole column.
+        found = [(int(original.index[p]) + 1, json_safe(original.iloc[p])) for p in positions]
+        _keep_first(item, found)
+
+    def merge(self, other: Tally) -> None:
+        """Add the counts of a partial fed on other rows; keep the first examples of both."""
+        for key, theirs in other._items.items():
+            mine = self._items.get(key)
+            if mine is None:
+                self._items[key] = ViolationResult(
+                    theirs.column, theirs.check, theirs.failed_count,
+                    list(theirs.examples), list(theirs.example_rows), theirs.expected,
+                )  # fmt: skip
+            elif key[1] not in _SAME_IN_EVERY_PARTIAL:
+                mine.failed_count += theirs.failed_count
+                _keep_first(mine, list(zip(theirs.example_rows, theirs.examples, strict=True)))
 
     def add_one(self, column: str | None, check: ViolationCheck, example: Any, expected: str) -> None:
         self._items[(column, check)] = ViolationResult(
@@ -109,3 +127,11 @@ class Tally:
                 CHECK_ORDER.index(v.check),
             ),
         )
+
+
+def _keep_first(item: ViolationResult, found: list[tuple[int, Any]]) -> None:
+    """Keep the MAX_EXAMPLES examples with the lowest (1-based) row numbers, in row order."""
+    merged = sorted([*zip(item.example_rows, item.examples, strict=True), *found], key=lambda p: p[0])
+    merged = merged[:MAX_EXAMPLES]
+    item.example_rows[:] = [row for row, _ in merged]
+    item.examples[:] = [value for _, value in merged]

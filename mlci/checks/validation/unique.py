@@ -29,10 +29,15 @@ _SALT = np.uint64(0x9E3779B97F4A7C15)  # keeps keys of different kinds apart
 
 
 class UniqueTracker:
-    """Feed chunks in row order; ``finish`` finds every duplicate.
+    """Feed chunks, merge partials fed on other rows, then ``finish`` finds every duplicate.
 
-    A duplicate is a row whose value appeared on an earlier row (pandas ``duplicated()``).
+    A duplicate is a row whose value appeared on an earlier row (pandas ``duplicated()``
+    over the whole file, by global row number, whatever order chunks and partials came in).
     Missing values are never duplicates of each other.
+
+    A partial costs 16 bytes per present value (a 64-bit hash and a 64-bit row number).
+    Pickled, it carries them all (read back from its spill file, which cannot travel), so
+    a worker's partial can be merged on the client.
     """
 
     def __init__(self, column: str, expected: str) -> None:
@@ -53,6 +58,44 @@ class UniqueTracker:
         self._held += len(self._rows[-1])
         if self._held >= SPILL_ROWS:
             self._flush()
+
+    def merge(self, other: UniqueTracker) -> None:
+        """Take in the values of a partial fed on other rows (``other`` is left empty)."""
+        hashes, rows = other._export()
+        if len(hashes):
+            self._hashes.append(hashes)
+            self._rows.append(rows)
+            self._held += len(rows)
+            if self._held >= SPILL_ROWS:
+                self._flush()
+
+    def _export(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (hash, row) pair held, in memory; the spill file is read back and closed."""
+        if self._spill is not None:
+            self._flush()
+            hashes, rows = self._spill.read_all()
+            self._spill = None
+        elif self._hashes:
+            hashes, rows = np.concatenate(self._hashes), np.concatenate(self._rows)
+        else:
+            hashes, rows = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+        self._hashes.clear()
+        self._rows.clear()
+        self._held = 0
+        return hashes, rows
+
+    def __getstate__(self) -> dict[str, Any]:
+        hashes, rows = self._export()
+        if len(hashes):  # the tracker stays usable after it was pickled
+            self._hashes, self._rows, self._held = [hashes], [rows], len(rows)
+        return {"column": self.column, "expected": self.expected, "hashes": hashes, "rows": rows}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.column, self.expected, self._spill = state["column"], state["expected"], None
+        held = len(state["rows"])
+        self._hashes = [state["hashes"]] if held else []
+        self._rows = [state["rows"]] if held else []
+        self._held = held
 
     def _flush(self) -> None:
         if not self._hashes:
@@ -87,9 +130,12 @@ def _repeats(hashes: np.ndarray) -> bool:
 
 
 def _duplicates(hashes: np.ndarray, rows: np.ndarray) -> tuple[int, list[int]]:
-    """(how many, the first few row numbers) of repeats; ``rows`` ascend."""
+    """(how many, the first few row numbers) of repeats: a repeat is the later row."""
     if not _repeats(hashes):
         return 0, []
+    if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):  # partials merged out of order
+        order = np.argsort(rows, kind="stable")
+        hashes, rows = hashes[order], rows[order]
     duplicated = pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
     return int(duplicated.sum()), rows[duplicated][:MAX_EXAMPLES].tolist()
 
@@ -119,6 +165,16 @@ class _Spill:
     def _read(self, at: int, dtype: type, count: int) -> np.ndarray:
         self._file.seek(at)
         return np.fromfile(self._file, dtype=dtype, count=count)
+
+    def read_all(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair written, back in memory (16 bytes a pair); the file is closed."""
+        try:
+            self._file.flush()
+            hashes = [self._read(o, np.uint64, n) for o, n, _ in self._batches]
+            rows = [self._read(o + 8 * n, np.int64, n) for o, n, _ in self._batches]
+        finally:
+            self._file.close()
+        return np.concatenate(hashes), np.concatenate(rows)
 
     def duplicates(self) -> tuple[int, list[int]]:
         count, first = 0, list[int]()
