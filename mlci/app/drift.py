@@ -248,7 +248,8 @@ ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
 def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = None) -> Report:
     """The report ``mlci drift`` prints: only its drift section."""
     from mlci.config.schema import load_schema
-    from mlci.engines.factory import open_data, open_engine
+    from mlci.engines.factory import open_engine
+    from mlci.io.dataset import open_data
 
     reference, current, schema_path = req.reference, req.current, req.schema_path
     options = DriftOptions()
@@ -267,7 +268,7 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
         options = dataclasses.replace(options, **overrides)  # type: ignore[arg-type]
 
     schema = load_schema(schema_path) if schema_path is not None else None
-    ref_source, cur_source = open_data(req.engine, reference), open_data(req.engine, current)  # fail fast
+    ref_source, cur_source = open_data(reference), open_data(current)  # fail fast
     try:
         with open_engine(req.engine) as engine:
             outcome = engine.drift(

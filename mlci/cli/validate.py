@@ -69,12 +69,13 @@ def validate(
     file or the schema cannot be used.
     """
     from mlci.config.schema import load_schema
-    from mlci.engines.factory import fingerprint, open_data, open_engine
+    from mlci.engines.factory import open_engine
+    from mlci.io.dataset import fingerprint, open_data
     from mlci.render import render
     from mlci.report.builder import validation_report
 
     schema = load_schema(schema_path)
-    sources = [open_data(engine, path) for path in data]  # fail fast, before any long read
+    sources = [open_data(path) for path in data]  # fail fast, before any long read
     # Fingerprints hash the files on another thread (hashlib releases the GIL) while the
     # checks run: the read is the cost, and the two overlap.
     with ThreadPoolExecutor(max_workers=1) as pool, open_engine(engine) as runner:

@@ -18,19 +18,21 @@ from mlci.config.schema import Schema
 from mlci.engines.base import Progress
 from mlci.engines.dask_drift import DaskColumns
 from mlci.engines.dask_validate import validate_partitioned
-from mlci.engines.partitions import Partition, Partitioned
+from mlci.io.dataset import Dataset, Partition
 from mlci.io.readers import DataSource
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["DaskEngine", "as_partitioned"]
+__all__ = ["DaskEngine", "partitions_of"]
 
 
-def as_partitioned(data: Partitioned | DataSource) -> Partitioned:
-    if isinstance(data, Partitioned):
-        return data
-    return Partitioned(data.path, [Partition(str(data.path), data.format, data.total_rows)], data.columns)
+def partitions_of(data: DataSource) -> list[Partition]:
+    """A Dataset's partitions; a single file is one partition."""
+    if isinstance(data, Dataset):
+        return data.partitions
+    name = data.path.name
+    return [Partition(str(data.path), data.format, data.total_rows, name, tuple(data.columns), first_row=0)]
 
 
 class DaskEngine:
@@ -42,15 +44,19 @@ class DaskEngine:
 
     def validate(
         self,
-        data: Partitioned | DataSource,
+        data: DataSource,
         schema: Schema,
         *,
         chunk_rows: int,
         progress: Progress | None = None,
     ) -> ValidationOutcome:
-        parts = as_partitioned(data)
         outcome = validate_partitioned(
-            self.client, parts, schema, timeout=self.timeout, chunk_rows=chunk_rows
+            self.client,
+            partitions_of(data),
+            data.columns,
+            schema,
+            timeout=self.timeout,
+            chunk_rows=chunk_rows,
         )
         if progress is not None:
             progress(outcome.rows)
@@ -58,8 +64,8 @@ class DaskEngine:
 
     def drift(
         self,
-        reference: Partitioned | DataSource,
-        current: Partitioned | DataSource,
+        reference: DataSource,
+        current: DataSource,
         options: DriftOptions,
         *,
         schema: Schema | None,
@@ -67,9 +73,14 @@ class DaskEngine:
         progress: Callable[[Any], Progress | None] | None = None,
     ) -> DriftOutcome:
         text = text_columns(schema) if schema is not None else []
-        sides = [as_partitioned(reference), as_partitioned(current)]
         ref, cur = (
-            DaskColumns(self.client, side, text_columns=text, timeout=self.timeout, chunk_rows=chunk_rows)
-            for side in sides
+            DaskColumns(
+                self.client,
+                partitions_of(side),
+                text_columns=text,
+                timeout=self.timeout,
+                chunk_rows=chunk_rows,
+            )
+            for side in (reference, current)
         )
-        return detect_drift_columns(ref, cur, sides[0].columns, sides[1].columns, options, schema=schema)
+        return detect_drift_columns(ref, cur, reference.columns, current.columns, options, schema=schema)

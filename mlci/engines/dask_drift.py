@@ -17,7 +17,8 @@ import pandas as pd
 
 from mlci.checks.drift.reading import ColumnStore, read_columns
 from mlci.engines.dask_cluster import gather
-from mlci.engines.partitions import Partition, Partitioned, count_rows, open_partition
+from mlci.engines.dask_validate import count_rows
+from mlci.io.dataset import Partition, open_partition
 from mlci.io.readers import DEFAULT_CHUNK_ROWS
 
 if TYPE_CHECKING:
@@ -41,27 +42,27 @@ class DaskColumns:
     def __init__(
         self,
         client: Client,
-        data: Partitioned,
+        partitions: list[Partition],
         *,
         text_columns: list[str],
         timeout: float,
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
     ) -> None:
         self._client = client
-        self._data = data
+        self._partitions = partitions
         self._text = text_columns
         self._timeout = timeout
         self._chunk_rows = chunk_rows
-        rows = [p.rows for p in data.partitions]
+        rows = [p.rows for p in partitions]
         if any(r is None for r in rows):
-            futures = client.map(count_rows, data.partitions, chunk_rows=chunk_rows, pure=False)
+            futures = client.map(count_rows, partitions, chunk_rows=chunk_rows, pure=False)
             rows = gather(client, futures, timeout)
         self.rows = sum(int(r or 0) for r in rows)
 
     def pop(self, name: str) -> pd.Series:
         futures = [
             self._client.submit(_column, p, name, self._text, self._chunk_rows, pure=False)
-            for p in self._data.partitions
+            for p in self._partitions
         ]
         store = ColumnStore()
         for piece in gather(self._client, futures, self._timeout):

@@ -20,13 +20,13 @@ from mlci.checks.validation.validator import Validator, checks_run, text_columns
 from mlci.config.schema import Schema
 from mlci.engines.dask_cluster import gather
 from mlci.engines.dask_unique import GroupedHashes, Piece, duplicates_in_group, group_bits
-from mlci.engines.partitions import Partition, Partitioned, count_rows, open_partition
+from mlci.io.dataset import Partition, open_partition
 from mlci.io.readers import DEFAULT_CHUNK_ROWS
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["validate_partitioned", "partition_offsets"]
+__all__ = ["count_rows", "partition_offsets", "validate_partitioned"]
 
 
 @dataclass
@@ -35,18 +35,31 @@ class _Partial:
     unique: dict[str, list[Piece]]  # column -> its hash groups
 
 
+def count_rows(partition: Partition, chunk_rows: int) -> int:
+    """A partition's rows: the footer's count for Parquet, else a read of one column."""
+    if partition.rows is not None:
+        return partition.rows
+    source = open_partition(partition)
+    return sum(len(c) for c in source.chunks(chunk_rows=chunk_rows, columns=source.columns[:1]))
+
+
+def partition_offsets(parts: list[Partition], rows: list[int]) -> list[int]:
+    """The global number of each partition's first row."""
+    if all(p.first_row is not None for p in parts):
+        return [int(p.first_row or 0) for p in parts]
+    return [0, *itertools.accumulate(rows)][:-1]
+
+
 def _validate_partition(
-    partition: Partition, offset: int, schema: Schema, chunk_rows: int, bits: int
+    partition: Partition, offset: int, columns: list[str], schema: Schema, chunk_rows: int, bits: int
 ) -> _Partial:
     source = open_partition(partition)
-    validator = Validator(schema, source.columns)
+    validator = Validator(schema, columns)  # the dataset's columns: partials merge only alike
     trackers = {name: GroupedHashes() for name in validator.unique}
     validator.unique = trackers  # type: ignore[assignment]
     wanted = validator.checked if validator.checked else None
     for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text_columns(schema), columns=wanted):
-        if offset:
-            chunk.index = chunk.index + offset  # global row numbers
-        validator.feed(chunk)
+        validator.feed(chunk, first_row=offset + int(chunk.index[0]) if len(chunk) else offset)
     validator.unique = {}  # a partial travels without its hashes; they stay on this worker
     return _Partial(validator, {name: t.groups(bits) for name, t in trackers.items()})
 
@@ -74,32 +87,13 @@ def _values_at(
     return [found.get(r) for r in rows]
 
 
-def partition_offsets(rows: list[int]) -> list[int]:
-    """The global number of each partition's first row."""
-    return [0, *itertools.accumulate(rows)][:-1]
-
-
-def _merge(into: Validator, other: Validator) -> Validator:
-    merge = getattr(into, "merge", None)
-    if merge is not None:
-        merged = merge(other)
-        return merged if merged is not None else into
-    # Until the accumulators' merge lands: partials come in partition order here.
-    into.rows += other.rows
-    mine = into.tally._items  # noqa: SLF001
-    for key, item in other.tally._items.items():  # noqa: SLF001
-        if key not in mine:
-            mine[key] = item
-        elif item.check not in ("missing_column", "extra_column"):
-            kept = mine[key]
-            kept.failed_count += item.failed_count
-            kept.examples = (kept.examples + item.examples)[:MAX_EXAMPLES]
-            kept.example_rows = (kept.example_rows + item.example_rows)[:MAX_EXAMPLES]
-    return into
-
-
 def _fetcher(
-    client: Client, data: Partitioned, offsets: list[int], text: list[str], chunk_rows: int, timeout: float
+    client: Client,
+    parts: list[Partition],
+    offsets: list[int],
+    text: list[str],
+    chunk_rows: int,
+    timeout: float,
 ) -> FetchRows:
     """Values at global rows (0-based), read back on the workers from their partitions."""
 
@@ -108,9 +102,7 @@ def _fetcher(
         for row in rows:
             by_partition.setdefault(bisect_right(offsets, row) - 1, []).append(row)
         futures = [
-            client.submit(
-                _values_at, data.partitions[i], column, [r - offsets[i] for r in rs], text, chunk_rows
-            )
+            client.submit(_values_at, parts[i], column, [r - offsets[i] for r in rs], text, chunk_rows)
             for i, rs in by_partition.items()
         ]
         found: dict[int, object] = {}
@@ -123,23 +115,31 @@ def _fetcher(
 
 def validate_partitioned(
     client: Client,
-    data: Partitioned,
+    parts: list[Partition],
+    columns: list[str],
     schema: Schema,
     *,
     timeout: float,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> ValidationOutcome:
-    parts = data.partitions
+    """Validate a dataset's partitions on the cluster; the outcome equals the local engine's."""
     rows = [p.rows for p in parts]
     if any(r is None for r in rows):
         rows = gather(client, client.map(count_rows, parts, chunk_rows=chunk_rows, pure=False), timeout)
     counts = [int(r or 0) for r in rows]
-    offsets = partition_offsets(counts)
+    offsets = partition_offsets(parts, counts)
     bits = group_bits(sum(counts))
     partials = client.map(
-        _validate_partition, parts, offsets, schema=schema, chunk_rows=chunk_rows, bits=bits, pure=False
+        _validate_partition,
+        parts,
+        offsets,
+        columns=columns,
+        schema=schema,
+        chunk_rows=chunk_rows,
+        bits=bits,
+        pure=False,
     )
-    unique = [n for n, c in schema.columns.items() if c.unique and n in data.columns]
+    unique = [n for n, c in schema.columns.items() if c.unique and n in columns]
     reduced = {
         name: [
             client.submit(duplicates_in_group, *[client.submit(_piece, p, name, g) for p in partials])
@@ -150,15 +150,15 @@ def validate_partitioned(
     validators = gather(client, [client.submit(_validator, p) for p in partials], timeout)
     merged = validators[0]
     for other in validators[1:]:
-        merged = _merge(merged, other)
-    fetch = _fetcher(client, data, offsets, text_columns(schema), chunk_rows, timeout)
+        merged = merged.merge(other)
+    fetch = _fetcher(client, parts, offsets, text_columns(schema), chunk_rows, timeout)
     found = [_unique_result(name, schema, gather(client, f, timeout), fetch) for name, f in reduced.items()]
     del partials, reduced  # the hashes on the workers can go
     outcome: ValidationOutcome = merged.finish(fetch)
     tally = Tally()
     for item in [*outcome.violations, *(f for f in found if f is not None)]:
         tally.put(item)
-    outcome.violations = tally.results([*schema.columns, *data.columns])
+    outcome.violations = tally.results([*schema.columns, *columns])
     outcome.checks = checks_run(schema)
     return outcome
 

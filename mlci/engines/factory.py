@@ -1,40 +1,17 @@
-"""The engine the options ask for (for the length of one run), and the datasets it reads."""
+"""The engine the options ask for, for the length of one run.
+
+Both engines take what ``mlci.io.open_data`` opens: a file, or a Dataset of partitions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 from mlci.engines.base import Engine
 from mlci.engines.options import EngineOptions
 
-__all__ = ["fingerprint", "open_data", "open_engine"]
-
-
-def open_data(options: EngineOptions, path: str | Path) -> Any:
-    """The dataset at ``path``, checked before any cluster is reached (bad input fails fast).
-
-    The local engine reads one file; the Dask engine also takes a directory of partitions.
-    """
-    if options.is_dask:
-        from mlci.engines.partitions import open_partitioned
-
-        return open_partitioned(path)
-    from mlci.io.readers import open_source
-
-    return open_source(path)
-
-
-def fingerprint(data: Any) -> str:
-    """``sha256:<hex>`` of a dataset (of its partitions' paths and contents when several)."""
-    from mlci.engines.partitions import Partitioned, fingerprint_partitioned
-    from mlci.io.fingerprint import sha256_file
-
-    if isinstance(data, Partitioned):
-        return fingerprint_partitioned(data)
-    return sha256_file(data.path)
+__all__ = ["open_engine"]
 
 
 @contextmanager

@@ -12,7 +12,8 @@ from scipy import stats
 
 from mlci.checks.drift import DriftOptions
 from mlci.engines import EngineOptions
-from mlci.engines.factory import open_data, open_engine
+from mlci.engines.factory import open_engine
+from mlci.io.dataset import open_data
 
 from stubs.partitioned_data import SCHEMA, frame, split
 
@@ -53,8 +54,8 @@ def test_small_samples_use_ks_and_match_scipy(tmp_path: Path, cluster: str) -> N
     options = EngineOptions("dask", cluster)
     with open_engine(options) as engine:
         outcome = engine.drift(
-            open_data(options, tmp_path / "ref"),
-            open_data(options, tmp_path / "cur"),
+            open_data(tmp_path / "ref"),
+            open_data(tmp_path / "cur"),
             DriftOptions(),
             schema=None,
             chunk_rows=1000,

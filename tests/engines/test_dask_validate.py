@@ -16,7 +16,8 @@ import pytest
 from mlci.checks.validation import validate_frame
 from mlci.config.schema import load_schema
 from mlci.engines import EngineOptions
-from mlci.engines.factory import open_data, open_engine
+from mlci.engines.factory import open_engine
+from mlci.io.dataset import open_data
 
 from stubs.partitioned_data import SCHEMA, frame, planted, split
 
@@ -80,7 +81,7 @@ def test_any_split_into_partitions_equals_one_validation(
     expected = validate_frame(df, schema)
     options = EngineOptions("dask", cluster)
     with open_engine(options) as engine:
-        got = engine.validate(open_data(options, root), schema, chunk_rows=1000)
+        got = engine.validate(open_data(root), schema, chunk_rows=1000)
     assert got == expected
 
 
@@ -109,5 +110,5 @@ def test_a_single_file_runs_on_the_cluster_too(tmp_path: Path, cluster: str) -> 
     schema = load_schema(_schema_file(tmp_path))
     options = EngineOptions("dask", cluster)
     with open_engine(options) as engine:
-        got = engine.validate(open_data(options, path), schema, chunk_rows=1000)
+        got = engine.validate(open_data(path), schema, chunk_rows=1000)
     assert got == validate_frame(pd.read_parquet(path), schema)
