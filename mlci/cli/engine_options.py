@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,8 @@ def engine_options() -> Callable[[F], F]:
                 if engine_name == "local" and not _default(ctx, "engine_name"):
                     raise UsageError("--scheduler needs --engine dask, not --engine local")
                 engine_name = "dask"
-            engine = EngineOptions(engine_name, scheduler or None, scheduler_timeout)  # type: ignore[arg-type]
+            scheduler = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None  # Dask's own variable
+            engine = EngineOptions(engine_name, scheduler, scheduler_timeout)  # type: ignore[arg-type]
             return func(*args, engine=engine, **kw)
 
         decorators = [
@@ -43,13 +45,13 @@ def engine_options() -> Callable[[F], F]:
                 show_default=True,
                 help="Where the checks run: this process, or a Dask cluster (pip install 'mlci[dask]').",
             ),
-            click.option(
+            option(
                 "--scheduler",
-                envvar=["MLCI_SCHEDULER", "DASK_SCHEDULER_ADDRESS"],
-                show_envvar=True,
+                env="SCHEDULER",
                 default=None,
                 metavar="ADDRESS",
-                help="The Dask scheduler to use, e.g. tcp://10.0.0.5:8786.  [default: start a local cluster]",
+                help="The Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (else $DASK_SCHEDULER_ADDRESS).  "
+                "[default: start a local cluster]",
             ),
             option(
                 "--scheduler-timeout",
