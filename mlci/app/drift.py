@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSummary, detect_drift_sources
+from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSummary
 from mlci.checks.drift.results import Categories, CategoryCount, Histogram, SkippedColumn
 from mlci.config.project import ProjectConfig
 from mlci.config.schema import Schema
+from mlci.engines.base import Engine
 from mlci.engines.options import EngineOptions
 from mlci.errors import ConfigError, UsageError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource
@@ -180,6 +181,7 @@ def project_drift(
     config_path: str | Path | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Callable[[str, int | None], Callable[[int], None]] | None = None,
+    engine: Engine | None = None,
 ) -> DriftSection | None:
     """The drift section ``mlci check`` adds, from mlci.yml's ``drift:`` (None without one).
 
@@ -191,8 +193,12 @@ def project_drift(
         return None
     reference, current = sources[drift.reference], sources[drift.current]
     schema_key = config.datasets[drift.reference].schema_
+    if engine is None:
+        from mlci.engines.local import LocalEngine
+
+        engine = LocalEngine()
     try:
-        outcome = detect_drift_sources(
+        outcome = engine.drift(
             reference,
             current,
             DriftOptions.from_config(drift),
