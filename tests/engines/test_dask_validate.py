@@ -112,3 +112,13 @@ def test_a_single_file_runs_on_the_cluster_too(tmp_path: Path, cluster: str) -> 
     with open_engine(options) as engine:
         got = engine.validate(open_data(path), schema, chunk_rows=1000)
     assert got == validate_frame(pd.read_parquet(path), schema)
+
+
+def test_without_an_address_mlci_starts_a_local_cluster_for_the_run(mlci_process, tmp_path: Path) -> None:
+    schema = _schema_file(tmp_path)
+    parts = split(planted(), tmp_path / "events", "parquet")
+    local = mlci_process("validate", tmp_path / "events-whole.parquet", "-s", schema, "--format", "json")
+    remote = mlci_process("validate", parts, "-s", schema, "--format", "json", "--engine", "dask")
+    assert remote.exit_code == local.exit_code == 1, remote.stderr
+    assert _entry(remote.stdout) == _entry(local.stdout)
+    assert remote.stderr.strip() == ""  # the cluster's own logging stays out of mlci's output
