@@ -195,3 +195,11 @@ def test_a_cluster_that_loses_every_worker_is_exit_3_not_a_report(
     assert proc.returncode == 3, stderr
     assert "no worker" in stderr and "Traceback" not in stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["foo://bar:1", "tcp://", "not an address"])
+def test_a_malformed_scheduler_address_is_bad_usage(mlci_process, tmp_path: Path, address: str) -> None:
+    parts = split(frame(100), tmp_path / "d", "parquet")
+    run = mlci_process("validate", parts, "-s", _schema(tmp_path), "--scheduler", address)
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"error: --scheduler {address!r}: ") and "Traceback" not in run.stderr
