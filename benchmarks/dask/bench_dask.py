@@ -6,8 +6,8 @@ then for each size runs, each in its own processes:
 
 - ``local``  ``mlci validate DIR`` / ``mlci drift DIR DIR`` with the local engine;
 - ``dask``   the same with ``--scheduler`` pointing at a ``dask scheduler`` and two
-             ``dask worker --nthreads 1 --no-nanny`` processes started for the run (on
-             127.0.0.1, free ports) and stopped after it.
+             ``dask worker --nthreads 1 --no-nanny --memory-limit 2GiB`` processes started
+             for the run (on 127.0.0.1, free ports) and stopped after it.
 
 Per run it prints wall and CPU seconds of the mlci process, its peak RSS (the client, for
 Dask), each worker's peak RSS and CPU seconds (``os.wait4`` on the worker processes: their
@@ -129,16 +129,23 @@ def _largest_held(dask_worker: object) -> int:
     return max((ts.nbytes or 0 for ts in tasks if ts.state == "memory"), default=0)
 
 
-def _run_on_dask(cmd: list[str], workers: int) -> Measure:
+def _run_on_dask(cmd: list[str], workers: int, memory: str) -> Measure:
     import distributed
 
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")
-    procs = [
-        _dask("worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny", "--no-dashboard")
-        for _ in range(workers)
+    flags = [
+        "--host",
+        "127.0.0.1",
+        "--nthreads",
+        "1",
+        "--no-nanny",
+        "--no-dashboard",
+        "--memory-limit",
+        memory,
     ]
+    procs = [_dask("worker", address, *flags) for _ in range(workers)]
     largest = [0]
     stop = threading.Event()
     try:
@@ -178,6 +185,11 @@ def main() -> None:
     parser.add_argument("--rows", default="10000000,50000000", help="comma-separated dataset sizes")
     parser.add_argument("--partition-rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--worker-memory",
+        default="2GiB",
+        help="each worker's --memory-limit: past 60%% of it Dask spills held results to disk",
+    )
     parser.add_argument("--no-drift", action="store_true", help="validation only")
     args = parser.parse_args()
 
@@ -197,7 +209,7 @@ def main() -> None:
             works["drift"] = [*mlci, "drift", data, data, "--format", "json"]
         for work, cmd in works.items():
             for engine in ("local", "dask"):
-                m = _run(cmd) if engine == "local" else _run_on_dask(cmd, args.workers)
+                m = _run(cmd) if engine == "local" else _run_on_dask(cmd, args.workers, args.worker_memory)
                 peaks = "/".join(f"{p:.0f}" for p, _ in m.workers) or "-"
                 cpus = "/".join(f"{c:.1f}" for _, c in m.workers) or "-"
                 largest = f"{m.largest_mib:.1f}" if m.workers else "-"
