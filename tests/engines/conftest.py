@@ -7,6 +7,7 @@ and two ``dask worker`` processes on free ports, and stops them.
 
 from __future__ import annotations
 
+import faulthandler
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,17 @@ import pytest
 from stubs.dask_cluster import SubprocessCluster, running_dask_cluster
 
 distributed = pytest.importorskip("distributed", reason="pip install 'mlci[dask]'")
+
+
+# No test here may hang CI: past this, the run stops with every thread's traceback.
+TEST_DEADLINE = 300
+
+
+@pytest.fixture(autouse=True)
+def _bounded_in_time() -> Iterator[None]:
+    faulthandler.dump_traceback_later(TEST_DEADLINE, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="module")
