@@ -115,6 +115,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# No dashboard; the scheduler's health/metrics HTTP server on loopback, any free port.
+_QUIET_HTTP = ("--no-dashboard", "--dashboard-address", "127.0.0.1:0")
+
+
 def _dask(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", f"distributed.cli.dask_{args[0]}", *args[1:]],
@@ -134,7 +138,7 @@ def _run_on_dask(cmd: list[str], workers: int, memory: str) -> Measure:
 
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")
+    scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", str(port), *_QUIET_HTTP)
     flags = [
         "--host",
         "127.0.0.1",

@@ -8,12 +8,11 @@ unchanged and keep their exit code.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +57,8 @@ def dask_client(options: EngineOptions) -> Iterator[Client]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # The scheduler still serves health/metrics over HTTP: on loopback, any free port.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.CRITICAL,
         )
         try:
@@ -106,22 +107,39 @@ def _connect(distributed: Any, address: str, timeout: float) -> Client:
     return client
 
 
-def gather(client: Client, futures: Sequence[Future[Any]], timeout: float) -> list[Any]:
+def gather(
+    client: Client,
+    futures: Sequence[Future[Any]],
+    timeout: float,
+    *,
+    progress: Callable[[int], None] | None = None,
+    weights: Sequence[int] | None = None,
+) -> list[Any]:
     """The futures' results, or exit 3 when the cluster cannot finish them.
 
     Dask reruns the tasks of a worker that dies (up to its ``allowed-failures``); when the
     cluster keeps losing workers (``KilledWorker``) or has none left for ``timeout``
     seconds, the run stops with a ``ServiceError`` instead of waiting forever.
+    ``progress`` is told the summed ``weights`` (e.g. rows) of the futures done so far.
     """
     distributed = _import_distributed()
     pending = list(futures)
+    sizes = list(weights) if weights is not None else [1] * len(pending)
     no_worker_since: float | None = None
     try:
         while True:
-            with contextlib.suppress(TimeoutError):  # still running: are there workers?
-                distributed.wait(pending, timeout=_POLL, return_when="FIRST_COMPLETED")
-            if all(f.done() for f in pending) or any(f.status == "error" for f in pending):  # type: ignore[no-untyped-call]
+            done: list[bool] = [bool(f.done()) for f in pending]  # type: ignore[no-untyped-call]
+            waiting = [f for f, over in zip(pending, done, strict=True) if not over]
+            if progress is not None:
+                progress(sum(n for n, over in zip(sizes, done, strict=True) if over))
+            if not waiting or any(f.status == "error" for f in pending):
                 return list(client.gather(pending))  # type: ignore[no-untyped-call]
+            try:
+                distributed.wait(waiting, timeout=_POLL, return_when="FIRST_COMPLETED")
+                no_worker_since = None  # something finished: the cluster is working
+                continue
+            except TimeoutError:
+                pass  # nothing finished for a while: is there still a worker?
             if client.scheduler_info(n_workers=1).get("workers"):
                 no_worker_since = None
             elif no_worker_since is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +122,7 @@ def validate_partitioned(
     *,
     timeout: float,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Callable[[int], None] | None = None,
 ) -> ValidationOutcome:
     """Validate a dataset's partitions on the cluster; the outcome equals the local engine's."""
     rows = [p.rows for p in parts]
@@ -147,7 +149,13 @@ def validate_partitioned(
         ]
         for name in unique
     }
-    validators = gather(client, [client.submit(_validator, p) for p in partials], timeout)
+    validators = gather(
+        client,
+        [client.submit(_validator, p) for p in partials],
+        timeout,
+        progress=progress,
+        weights=counts,
+    )
     merged = validators[0]
     for other in validators[1:]:
         merged = merged.merge(other)

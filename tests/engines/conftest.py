@@ -37,6 +37,7 @@ def cluster() -> Iterator[str]:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         silence_logs=50,
     ) as local:
         yield local.scheduler_address

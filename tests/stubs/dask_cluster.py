@@ -31,6 +31,10 @@ class SubprocessCluster:
         self.workers[index].wait(timeout=30)
 
 
+# No dashboard; the scheduler's health/metrics HTTP server on loopback, any free port.
+_QUIET_HTTP = ("--no-dashboard", "--dashboard-address", "127.0.0.1:0")
+
+
 def _dask(*args: str) -> subprocess.Popen[bytes]:
     """``dask scheduler ...`` / ``dask worker ...``, quiet (no nanny: a killed worker stays dead)."""
     return subprocess.Popen(
@@ -45,7 +49,7 @@ def running_dask_cluster(workers: int = 2) -> Iterator[SubprocessCluster]:
     """``dask scheduler`` + ``workers`` ``dask worker`` processes (no nanny) on 127.0.0.1 free ports."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")
+    scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", str(port), *_QUIET_HTTP)
     running = SubprocessCluster(address, scheduler)
     try:
         for _ in range(workers):
