@@ -101,16 +101,22 @@ def validate_dataset(
     engine: Engine | None = None,
 ) -> DatasetValidation:
     """One dataset against its schema, as the report's validation entry (local engine by default)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     if engine is None:
         from mlci.engines.local import LocalEngine
 
         engine = LocalEngine()
-    outcome = engine.validate(
-        source, schema, chunk_rows=chunk_rows, progress=progress(f"validating {name}", source.total_rows)
-    )
-    return validation_entry(
-        name, dataset.path, outcome, schema_path=dataset.schema_, fingerprint=fingerprint(source)
-    )
+    # The fingerprint hashes the file on another thread (hashlib releases the GIL) while
+    # the checks run: the read is the cost, and the two overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lineage = pool.submit(fingerprint, source)
+        outcome = engine.validate(
+            source, schema, chunk_rows=chunk_rows, progress=progress(f"validating {name}", source.total_rows)
+        )
+        return validation_entry(
+            name, dataset.path, outcome, schema_path=dataset.schema_, fingerprint=lineage.result()
+        )
 
 
 def engine_options(config: ProjectConfig) -> EngineOptions:

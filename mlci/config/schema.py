@@ -57,17 +57,38 @@ def _is_number(value: Any) -> bool:
     )
 
 
-def parse_datetime_bound(value: Any) -> Any:
-    """A schema bound for a datetime column as a ``pandas.Timestamp``, or None if not a date."""
-    import pandas as pd  # lazily: config loads before any data; ns precision round-trips
+# Plain ISO 8601 that ``datetime`` reads exactly as ``pandas.Timestamp`` does (to microseconds).
+_PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:\d{2})?")
 
+
+def parse_datetime_bound(value: Any) -> Any:
+    """A schema bound for a datetime column as a ``datetime`` (a ``pandas.Timestamp`` when
+    the text needs pandas to read it, e.g. nanoseconds), or None if not a date."""
     if isinstance(value, bool) or not isinstance(value, (str, dt.date)):
         return None
+    plain = _plain_datetime(value)
+    if plain is not None:
+        return plain  # no pandas import: validation of CSV and Parquet runs without it
+    import pandas as pd  # lazily: config loads before any data; ns precision round-trips
+
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError):
         return None
     return None if pd.isna(stamp) else stamp
+
+
+def _plain_datetime(value: str | dt.date) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if not _PLAIN_ISO.fullmatch(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None  # pandas decides (and refuses, for a day that does not exist)
 
 
 def _article(dtype: str) -> str:

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from mlci.checks.validation.results import MAX_EXAMPLES
-from mlci.checks.validation.unique import value_hashes
+from mlci.checks.validation.typed import Typed
+from mlci.checks.validation.unique import typed_hashes
 
 __all__ = ["GROUP_BYTES", "GroupedHashes", "Piece", "duplicates_in_group", "group_bits"]
 
@@ -36,21 +37,24 @@ def group_bits(rows: int) -> int:
 class GroupedHashes:
     """Takes a partial ``Validator``'s place of ``UniqueTracker`` on a worker.
 
-    It receives exactly what the tracker receives (each chunk's parsed values, indexed by
-    global row, and which are present), so ``unique`` means what it means locally.
+    It receives exactly what the tracker receives (each chunk's typed values and their
+    global rows) and hashes them the same way, so ``unique`` means what it means locally.
     """
 
     def __init__(self) -> None:
         self._hashes: list[np.ndarray] = []
         self._rows: list[np.ndarray] = []
 
-    def feed(self, values: pd.Series, present: pd.Series | np.ndarray) -> None:
-        present = np.asarray(present, dtype=bool)
-        if not present.any():
-            return
-        kept = values if present.all() else values[present]
-        self._hashes.append(value_hashes(kept))
-        self._rows.append(kept.index.to_numpy(dtype=np.int64))
+    def feed_typed(self, typed: Typed, rows: np.ndarray) -> None:
+        """The valid values of a typed chunk; ``rows`` are their global row numbers."""
+        present = typed.valid
+        if present.any():
+            self.add(typed_hashes(typed, present), rows[present])
+
+    def add(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        """(hash, global row) pairs of present values, rows ascending."""
+        self._hashes.append(hashes)
+        self._rows.append(rows.astype(np.int64, copy=False))
 
     def finish(self, fetch: Any) -> None:
         return None  # the groups are reduced on the cluster instead

@@ -59,8 +59,8 @@ def _validate_partition(
     trackers = {name: GroupedHashes() for name in validator.unique}
     validator.unique = trackers  # type: ignore[assignment]
     wanted = validator.checked if validator.checked else None
-    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text_columns(schema), columns=wanted):
-        validator.feed(chunk, first_row=offset + int(chunk.index[0]) if len(chunk) else offset)
+    for chunk in source.batches(chunk_rows=chunk_rows, text_columns=text_columns(schema), columns=wanted):
+        validator.feed(chunk, first_row=offset + validator.rows)  # chunks follow on in a partition
     validator.unique = {}  # a partial travels without its hashes; they stay on this worker
     return _Partial(validator, {name: t.groups(bits) for name, t in trackers.items()})
 

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["NotForArrow", "arrow_csv_chunks"]
+from mlci.io.arrow_arrays import string_array
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["NotForArrow", "arrow_csv_chunks", "arrow_csv_tables"]
 
 _BLOCK_BYTES = 1 << 20
 # pandas' default missing-value markers (pyarrow's own lack "<NA>" and "None").
@@ -49,6 +53,25 @@ def arrow_csv_chunks(
     columns: list[str] | None,
 ) -> Iterator[pd.DataFrame]:
     """Frames of ``chunk_rows`` rows with a continuous RangeIndex; ``header`` from pandas."""
+    rows = 0
+    tables = arrow_csv_tables(
+        path, delimiter=delimiter, header=header, chunk_rows=chunk_rows, text=text, columns=columns
+    )
+    for table in tables:
+        yield _frame(table, rows)
+        rows += table.num_rows
+
+
+def arrow_csv_tables(
+    path: Path,
+    *,
+    delimiter: str,
+    header: list[str],
+    chunk_rows: int,
+    text: list[str],
+    columns: list[str] | None,
+) -> Iterator[Any]:
+    """Arrow Tables of ``chunk_rows`` rows, typed as ``arrow_csv_chunks``' frames are."""
     import pyarrow as pa
 
     wanted = header if columns is None else [c for c in header if c in columns]
@@ -68,14 +91,14 @@ def arrow_csv_chunks(
             retype.add(name)
     rows = 0
     try:
-        for frame in reading.frames(types, retype, skip=0):
-            rows += len(frame)
-            yield frame
+        for table in reading.tables(types, retype, skip=0):
+            rows += table.num_rows
+            yield table
     except pa.ArrowInvalid as exc:
         if "CSV conversion error" not in str(exc):
             raise
         every = {name: pa.string() for name in wanted}
-        yield from reading.frames(every, set(wanted) - as_text, skip=rows)
+        yield from reading.tables(every, set(wanted) - as_text, skip=rows)
 
 
 class _Reading:
@@ -118,7 +141,7 @@ class _Reading:
         finally:
             reader.close()
 
-    def frames(self, types: dict[str, Any], retype: set[str], skip: int) -> Iterator[pd.DataFrame]:
+    def tables(self, types: dict[str, Any], retype: set[str], skip: int) -> Iterator[Any]:
         """Chunks from data row ``skip`` on; ``retype`` columns are typed chunk by chunk."""
         import pyarrow as pa
 
@@ -139,22 +162,34 @@ class _Reading:
                 count += batch.num_rows
                 while count >= size:
                     table = pa.Table.from_batches(pending, schema=reader.schema)
-                    yield _frame(table.slice(0, size), retype, seen)
+                    yield _retyped(table.slice(0, size), retype)
                     seen += size
                     pending = table.slice(size).to_batches()
                     count -= size
             if count:
-                yield _frame(pa.Table.from_batches(pending, schema=reader.schema), retype, seen)
+                yield _retyped(pa.Table.from_batches(pending, schema=reader.schema), retype)
         finally:
             reader.close()
 
 
-def _frame(table: Any, retype: set[str], start: int) -> pd.DataFrame:
+def _retyped(table: Any, retype: set[str]) -> Any:
+    import pyarrow as pa
+
+    if not retype:
+        return table
+    names = table.column_names
+    return pa.table(
+        [_typed(c) if n in retype else c for n, c in zip(names, table.columns, strict=True)], names=names
+    )
+
+
+def _frame(table: Any, start: int) -> pd.DataFrame:
+    import pandas as pd
     import pyarrow as pa
 
     names = table.column_names
-    typed = [_typed(c) if n in retype else c for n, c in zip(names, table.columns, strict=True)]
-    frame: pd.DataFrame = pa.table(typed, names=names).to_pandas()
+    typed = table.columns
+    frame: pd.DataFrame = table.to_pandas()
     for name, col in zip(names, typed, strict=True):
         if pa.types.is_boolean(col.type) and col.null_count:
             # pandas gives True/False/NaN objects here; Arrow's conversion gives None.
@@ -178,7 +213,7 @@ def _type_of(col: Any) -> Any:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
         return target
-    words = pc.sum(pc.is_in(col, value_set=pa.array(_TRUE + _FALSE))).as_py() or 0
+    words = pc.sum(pc.is_in(col, value_set=string_array(_TRUE + _FALSE))).as_py() or 0
     return pa.bool_() if words == len(col) - col.null_count else pa.string()
 
 
@@ -191,6 +226,6 @@ def _typed(col: Any) -> Any:
     if kind == pa.null():
         return pc.cast(col, pa.float64())  # pandas: an empty column is all-NaN floats
     if kind == pa.bool_():
-        is_true = pc.is_in(col, value_set=pa.array(_TRUE))
-        return pc.if_else(pc.is_null(col), pa.scalar(None, pa.bool_()), is_true)
+        is_true = pc.is_in(col, value_set=string_array(_TRUE))
+        return pc.if_else(pc.is_null(col), pa.nulls(len(col), pa.bool_()), is_true)
     return col if kind == pa.string() else pc.cast(col, kind)

@@ -21,14 +21,15 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from mlci.config.files import check_regular_file
 from mlci.config.parse_limits import PARSE_LIMIT_ERRORS, parse_limit_message
 from mlci.errors import DataError
 from mlci.io.formats import DataFormat, detect_format
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "DataSource", "open_source", "read_frame"]
 
@@ -63,6 +64,33 @@ class DataSource:
         else:
             yield from _jsonl_chunks(self, chunk_rows, columns)
 
+    def batches(
+        self,
+        *,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        text_columns: Iterable[str] = (),
+        columns: list[str] | None = None,
+    ) -> Iterator[Any]:
+        """As ``chunks``, but as Arrow Tables where pyarrow reads the file (CSV, Parquet):
+        no pandas import. DataFrames where pandas reads (JSON Lines, CSV pyarrow refuses,
+        from the row it refused on). Rows follow on across chunks of both kinds."""
+        if type(self).chunks is not DataSource.chunks:
+            # A subclass that reads otherwise (partitions, remote files): its own chunks.
+            yield from self.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=columns)
+            return
+        text = [c for c in text_columns if c in self.columns]
+        if self.format in (DataFormat.CSV, DataFormat.TSV):
+            chunks = _csv_chunks(self, chunk_rows, text, columns, arrow=True)
+            yield from _read_ahead(chunks) if chunk_rows >= _READ_AHEAD_ROWS else chunks
+        elif self.format is DataFormat.PARQUET:
+            yield from _parquet_tables(self, chunk_rows, columns)
+        else:
+            yield from _jsonl_chunks(self, chunk_rows, columns)
+
+
+def _num_rows(chunk: Any) -> int:
+    return int(chunk.num_rows) if hasattr(chunk, "num_rows") else len(chunk)
+
 
 def open_source(path: str | Path) -> DataSource:
     """Check a dataset path and read its column names (not its data)."""
@@ -95,6 +123,8 @@ def open_source(path: str | Path) -> DataSource:
 
 def read_frame(path: str | Path, *, text_columns: Iterable[str] = ()) -> pd.DataFrame:
     """The whole dataset as one DataFrame (for data known to fit in memory)."""
+    import pandas as pd
+
     source = open_source(path)
     parts = list(source.chunks(text_columns=text_columns))
     return parts[0] if len(parts) == 1 else pd.concat(parts)
@@ -141,6 +171,11 @@ def _sep(fmt: DataFormat) -> str:
 
 
 def _csv_columns(path: Path, fmt: DataFormat) -> list[str]:
+    plain = _plain_header(path, fmt)
+    if plain is not None:
+        return plain
+    import pandas as pd
+
     try:
         header = pd.read_csv(path, sep=_sep(fmt), nrows=0, encoding="utf-8")
     except UnicodeDecodeError:
@@ -152,6 +187,21 @@ def _csv_columns(path: Path, fmt: DataFormat) -> list[str]:
     columns = [str(c) for c in header.columns]
     _check_column_names(path, _raw_header(path, fmt))  # pandas renames a repeat to "a.1"
     return columns
+
+
+def _plain_header(path: Path, fmt: DataFormat) -> list[str] | None:
+    """The header as pandas reads it, when it is plain enough to read without pandas:
+    UTF-8 without a byte-order mark, on the first line, every name given and distinct."""
+    if _is_compressed(path) or _head(path).startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        names = _raw_header(path, fmt)
+    except (UnicodeDecodeError, OSError, ValueError):
+        return None  # pandas names the problem
+    odd = any(not n.strip() or any(c in n for c in "\n\r\ufffd") for n in names)
+    if not names or odd or len(set(names)) != len(names):
+        return None  # a repeat, a blank name, bytes that are not UTF-8: pandas' answer
+    return names
 
 
 def _raw_header(path: Path, fmt: DataFormat) -> list[str]:
@@ -176,16 +226,18 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _csv_chunks(
-    source: DataSource, chunk_rows: int, text: list[str], columns: list[str] | None
-) -> Iterator[pd.DataFrame]:
+    source: DataSource, chunk_rows: int, text: list[str], columns: list[str] | None, *, arrow: bool = False
+) -> Iterator[Any]:
+    """DataFrames, or Arrow Tables with ``arrow`` (pandas' DataFrames where pyarrow refuses)."""
     rows = 0
     if _arrow_can_read(source.path):
         import pyarrow as pa
 
-        from mlci.io.csv_arrow import NotForArrow, arrow_csv_chunks
+        from mlci.io.csv_arrow import NotForArrow, arrow_csv_chunks, arrow_csv_tables
 
+        read = arrow_csv_tables if arrow else arrow_csv_chunks
         try:
-            for chunk in arrow_csv_chunks(
+            for chunk in read(
                 source.path,
                 delimiter=_sep(source.format),
                 header=source.columns,
@@ -193,7 +245,7 @@ def _csv_chunks(
                 text=text,
                 columns=columns,
             ):
-                rows += len(chunk)
+                rows += _num_rows(chunk)
                 yield chunk
         except pa.ArrowInvalid as exc:
             if "columns, got" in str(exc):
@@ -288,6 +340,8 @@ def _pandas_csv_chunks(
     source: DataSource, chunk_rows: int, text: list[str], columns: list[str] | None, skip: int = 0
 ) -> Iterator[pd.DataFrame]:
     """Chunks from row ``skip`` on (the rows before it were already read by pyarrow)."""
+    import pandas as pd
+
     path = source.path
     dtype: dict[str, Any] = {c: str for c in text}
     rows = 0
@@ -347,7 +401,19 @@ def _open_parquet(path: Path) -> DataSource:
     return DataSource(path, DataFormat.PARQUET, columns, int(meta.num_rows))
 
 
+def _parquet_tables(source: DataSource, chunk_rows: int, columns: list[str] | None) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        handle = pq.ParquetFile(source.path)
+        yield from handle.iter_batches(batch_size=chunk_rows, columns=columns)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"not a valid Parquet file: {_first_line(exc)}", path=source.path) from None
+
+
 def _parquet_chunks(source: DataSource, chunk_rows: int, columns: list[str] | None) -> Iterator[pd.DataFrame]:
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -400,10 +466,12 @@ def _text_opener(path: Path, errors: str = "strict") -> Any:
 
 
 def _jsonl_chunks(source: DataSource, chunk_rows: int, columns: list[str] | None) -> Iterator[pd.DataFrame]:
+    import pandas as pd
+
     path = source.path
     rows = 0
     try:
-        reader = pd.read_json(path, lines=True, chunksize=chunk_rows, encoding="utf-8", **_JSON_AS_IS)
+        reader = pd.read_json(path, lines=True, chunksize=chunk_rows, encoding="utf-8", **_json_as_is())
         with reader:
             for chunk in reader:
                 chunk.columns = [str(c) for c in chunk.columns]
@@ -423,11 +491,14 @@ def _jsonl_chunks(source: DataSource, chunk_rows: int, columns: list[str] | None
         raise DataError("file is empty (no JSON objects)", path=path)
 
 
-# Keep JSON's own types: no guessing of dates from column names. pandas 3 deprecates
-# convert_dates and turns it off with dtype=False; pandas 2 needs it said explicitly.
-_JSON_AS_IS: dict[str, Any] = (
-    {"dtype": False} if int(pd.__version__.split(".")[0]) >= 3 else {"dtype": False, "convert_dates": False}
-)
+def _json_as_is() -> dict[str, Any]:
+    """Keep JSON's own types: no guessing of dates from column names. pandas 3 deprecates
+    convert_dates and turns it off with dtype=False; pandas 2 needs it said explicitly."""
+    import pandas as pd
+
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return {"dtype": False}
+    return {"dtype": False, "convert_dates": False}
 
 
 def _locate_bad_json(path: Path) -> tuple[int | None, int | None, str | None]:

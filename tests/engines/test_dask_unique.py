@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlci.checks.validation.results import MAX_EXAMPLES
+from mlci.checks.validation.unique import value_hashes
 from mlci.engines.dask_unique import GROUP_BYTES, GroupedHashes, duplicates_in_group, group_bits
 
 
@@ -17,8 +18,8 @@ def _reduce(values: pd.Series, cuts: list[int], bits: int) -> tuple[int, list[in
     partials = []
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         tracker = GroupedHashes()
-        part = values.iloc[lo:hi]
-        tracker.feed(part, part.notna().to_numpy())
+        part = values.iloc[lo:hi].dropna()
+        tracker.add(value_hashes(part), part.index.to_numpy())
         partials.append(tracker.groups(bits))
     count, rows = 0, []
     for group in range(1 << bits):
@@ -59,7 +60,7 @@ def test_groups_grow_with_the_rows_so_one_group_stays_small() -> None:
 def test_a_group_split_keeps_every_pair_once_in_row_order() -> None:
     tracker = GroupedHashes()
     values = pd.Series(np.arange(1000) % 97, index=pd.RangeIndex(5000, 6000))
-    tracker.feed(values, np.ones(1000, dtype=bool))
+    tracker.add(value_hashes(values), values.index.to_numpy())
     pieces = tracker.groups(3)
     assert len(pieces) == 8
     rows = np.concatenate([p[1] for p in pieces])

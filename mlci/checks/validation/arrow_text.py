@@ -19,21 +19,36 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["arrow_strings", "filled_mask", "is_in", "search", "text_lengths", "value_bytes"]
+from mlci.io.arrow_arrays import bool_array, filled_bools, string_array, to_numpy
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Text", "arrow_strings", "filled_mask", "is_in", "search", "text_lengths", "value_bytes"]
+
+# Text values: an Arrow string array, a pandas Series, or a Python list (None where missing).
+Text = Union["pd.Series", list[Any], Any]
 
 _SPACE_SENSITIVE = re.compile(r"\$|\\[sS]")
 _NOT_RE2_SAFE = ("{,", "[:")
 _LINE_CHARS = "[\n\x0b\x1c-\x1f]"
 
 
-def arrow_strings(series: pd.Series) -> Any | None:
+def arrow_strings(series: Text) -> Any | None:
     """The Arrow strings behind ``series`` (no copy when Arrow-backed), or None if not text."""
     import pyarrow as pa
+
+    if isinstance(series, list):
+        return None
+    if isinstance(series, (pa.Array, pa.ChunkedArray)):
+        if not (pa.types.is_string(series.type) or pa.types.is_large_string(series.type)):
+            return None
+        return series if isinstance(series, pa.ChunkedArray) else pa.chunked_array([series])
+    import pandas as pd  # a Series: pandas is already imported
 
     dtype = series.dtype
     if not isinstance(dtype, (pd.StringDtype, pd.ArrowDtype)) and dtype != np.dtype(object):
@@ -58,7 +73,7 @@ def _re2_can_answer(pattern: str) -> bool:
     if not pattern.isascii() or any(s in pattern for s in _NOT_RE2_SAFE):
         return False
     try:
-        pc.match_substring_regex(pa.array([""]), pattern=pattern)
+        pc.match_substring_regex(string_array([""]), pattern=pattern)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False  # backreferences, lookarounds, possessive quantifiers...
     return True
@@ -69,15 +84,38 @@ def _python_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _python_search(series: pd.Series, pattern: str) -> np.ndarray:
+def python_values(values: Text, mask: np.ndarray | None = None) -> list[Any]:
+    """The values (where ``mask``) as Python objects, missing as None or NaN."""
+    import pyarrow as pa
+
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        found: list[Any] = (values if mask is None else values.filter(bool_array(mask))).to_pylist()
+        return found
+    if isinstance(values, list):
+        return values if mask is None else [v for v, keep in zip(values, mask, strict=True) if keep]
+    found = (values if mask is None else values[mask]).astype(object).tolist()
+    return found
+
+
+def _present(values: Text) -> np.ndarray:
+    import pyarrow as pa
+
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return filled_mask(values.is_valid())
+    if isinstance(values, list):
+        return np.array([isinstance(v, str) for v in values], dtype=bool)
+    return values.notna().to_numpy()
+
+
+def _python_search(values: Text, pattern: str, mask: np.ndarray | None = None) -> np.ndarray:
     # Python's re backtracks: a deadline stops a pattern such as ^(a+)+$ (regex_deadline).
     from mlci.checks.validation.regex_deadline import bounded_search
 
     _python_regex(pattern)  # a pattern the schema check let through compiles
-    return np.array(bounded_search(pattern, series.astype(object).tolist()), dtype=bool)
+    return np.array(bounded_search(pattern, python_values(values, mask)), dtype=bool)
 
 
-def search(series: pd.Series, pattern: str) -> np.ndarray:
+def search(series: Text, pattern: str) -> np.ndarray:
     """``re.search(pattern, value)`` for each value as a bool array; missing -> False."""
     import pyarrow.compute as pc
 
@@ -98,9 +136,9 @@ def search(series: pd.Series, pattern: str) -> np.ndarray:
     if _SPACE_SENSITIVE.search(pattern) and any(b.min(initial=0xFF) < 0x20 for b in data):
         agree &= ~filled_mask(pc.match_substring_regex(array, pattern=_LINE_CHARS))
     if not agree.all():
-        unsure = ~agree & series.notna().to_numpy()
+        unsure = ~agree & _present(series)
         if unsure.any():
-            found[unsure] = _python_search(series[unsure], pattern)
+            found[unsure] = _python_search(series, pattern, unsure)
     return found
 
 
@@ -164,16 +202,30 @@ def _byte_table(op: str, arg: Any) -> np.ndarray | None:
 
 def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray:
     """Which values have exactly ``len(tables)`` bytes, each in its table (nulls: no)."""
+    parts = [_fixed_shape_chunk(chunk, tables) for chunk in array.chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _fixed_shape_chunk(chunk: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray:
     import pyarrow as pa
 
-    chunk = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
-    if not pa.types.is_large_string(chunk.type):
-        chunk = chunk.cast(pa.large_string())
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+    if offsets_buffer is None:
+        return np.zeros(len(chunk), dtype=bool)
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
+    )
     data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
-    starts = offsets[:-1]
-    fits: np.ndarray = (offsets[1:] - starts) == len(tables)
+    size = len(tables)
+    first, n = int(offsets[0]), len(chunk)
+    if not chunk.null_count and int(offsets[-1]) - first == n * size and n:
+        # Every value has the width (the usual id column): the bytes are an n x width matrix.
+        lengths_ok = bool((np.diff(offsets) == size).all())
+        if lengths_ok:
+            return _matrix_match(data[first : first + n * size].reshape(n, size), tables)
+    starts: np.ndarray = offsets[:-1]
+    fits: np.ndarray = (offsets[1:] - starts) == size
     if chunk.null_count:
         fits &= filled_mask(chunk.is_valid())
     at = starts[fits]
@@ -182,6 +234,20 @@ def _fixed_shape_match(array: Any, tables: tuple[np.ndarray, ...]) -> np.ndarray
         good &= table[data[at + position]]
     fits[fits] = good
     return fits
+
+
+def _matrix_match(matrix: np.ndarray, tables: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Rows of a bytes matrix whose every column is in its table; equal tables in one pass."""
+    good = np.ones(len(matrix), dtype=bool)
+    start = 0
+    while start < len(tables):
+        stop = start + 1
+        while stop < len(tables) and tables[stop] is tables[start]:
+            stop += 1
+        block = tables[start][matrix[:, start:stop]]
+        good &= block.all(axis=1) if stop - start > 1 else block[:, 0]
+        start = stop
+    return good
 
 
 def value_bytes(array: Any) -> list[np.ndarray]:
@@ -204,31 +270,33 @@ def value_bytes(array: Any) -> list[np.ndarray]:
     return out
 
 
-def text_lengths(series: pd.Series) -> np.ndarray:
+def text_lengths(series: Text) -> np.ndarray:
     """Characters per value (Python's ``len``: code points) as floats; missing -> NaN."""
     import pyarrow.compute as pc
 
     array = arrow_strings(series)
     if array is None:
-        return series.astype(object).str.len().to_numpy(dtype="float64", na_value=np.nan)
+        return np.array(
+            [len(v) if isinstance(v, str) else np.nan for v in python_values(series)], dtype="float64"
+        )
     if all(b.max(initial=0) < 0x80 for b in value_bytes(array)):
         lengths = pc.binary_length(array)  # ASCII: a byte is a character, and 5x faster
     else:
         lengths = pc.utf8_length(array)
-    return np.asarray(lengths.to_numpy(zero_copy_only=False), dtype="float64")
+    return np.asarray(to_numpy(lengths), dtype="float64")
 
 
-def is_in(series: pd.Series, allowed: list[str]) -> np.ndarray:
+def is_in(series: Text, allowed: list[str]) -> np.ndarray:
     """``value in allowed`` for text values as a bool array; missing -> False."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     array = arrow_strings(series)
     if array is None:
-        return series.isin(allowed).to_numpy(dtype=bool)
-    return filled_mask(pc.is_in(array, value_set=pa.array(allowed, type=array.type)))
+        members = set(allowed)
+        return np.array([isinstance(v, str) and v in members for v in python_values(series)], dtype=bool)
+    return filled_mask(pc.is_in(array, value_set=string_array(allowed).cast(array.type)))
 
 
 def filled_mask(mask: Any) -> np.ndarray:
     """An Arrow boolean array as numpy, nulls as False."""
-    return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool).copy()
+    return filled_bools(mask)

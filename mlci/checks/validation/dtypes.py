@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from mlci.checks.validation.arrow_dtypes import FALSE_WORDS, TRUE_WORDS, bool_words, iso_stamps
 from mlci.checks.validation.arrow_text import arrow_strings
-from mlci.checks.validation.arrow_text import filled_mask as _filled
+from mlci.checks.validation.results import json_safe
+from mlci.checks.validation.typed import Examples, Typed
+from mlci.config.schema import ColumnSpec
 
-__all__ = ["Parsed", "parse_column", "TRUE_WORDS", "FALSE_WORDS"]
-
-TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
-FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
+__all__ = ["Parsed", "parse_column", "typed_from_pandas", "TRUE_WORDS", "FALSE_WORDS"]
 
 
 @dataclass(frozen=True)
@@ -107,18 +108,7 @@ def _bool_words(series: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Se
     array = arrow_strings(series)
     if array is None:
         return _python_bool_words(series, missing)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    words = pc.utf8_lower(pc.utf8_trim_whitespace(array))
-    is_true = _filled(pc.is_in(words, value_set=pa.array(TRUE_WORDS)))
-    ok = is_true | _filled(pc.is_in(words, value_set=pa.array(FALSE_WORDS)))
-    # Python's strip() also drops \x1c-\x1f, and Unicode trims may differ: ask Python.
-    unsure = ~missing.to_numpy() & ~(ok & _filled(pc.string_is_ascii(array)))
-    if unsure.any():
-        sure_true, sure_ok = _python_bool_words(series[unsure], missing[unsure])
-        is_true[unsure] = sure_true.to_numpy()
-        ok[unsure] = sure_ok.to_numpy()
+    is_true, ok = bool_words(array, missing.to_numpy(dtype=bool))  # the Arrow front end's words
     return pd.Series(is_true, index=series.index), pd.Series(ok, index=series.index)
 
 
@@ -141,29 +131,11 @@ def _parse_datetime(series: pd.Series, missing: pd.Series, fmt: str | None) -> P
     return Parsed(values, missing, values.isna() & ~missing)
 
 
-# pandas 3 parses ISO text to microseconds (nanoseconds only when the text has them).
-_UNIT = "us" if int(pd.__version__.split(".")[0]) >= 3 else "ns"
-
-
 def _iso_datetime_arrow(series: pd.Series) -> pd.Series | None:
-    """Arrow's ISO 8601 cast when it takes every value, else None (pandas decides).
-
-    Arrow accepts a subset of what ``pd.to_datetime(format="ISO8601")`` does (no offsets,
-    no sub-microsecond digits, zero-padded fields), and gives the same instants for it.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+    """Arrow's ISO 8601 cast when it takes every value, else None (pandas decides)."""
     array = arrow_strings(series)
-    if array is None:
-        return None
-    try:
-        stamps = pc.cast(array, pa.timestamp(_UNIT))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    values: pd.Series = stamps.to_pandas()
-    values.index = series.index
-    return values
+    stamps = None if array is None else iso_stamps(array)
+    return None if stamps is None else pd.Series(stamps, index=series.index)
 
 
 def _to_datetime(text: pd.Series, fmt: str | None) -> pd.Series:
@@ -206,3 +178,77 @@ def parse_column(series: pd.Series, dtype: str, fmt: str | None = None) -> Parse
     if dtype == "datetime":
         return _parse_datetime(series, missing, fmt)
     return _parse_text(series, missing)
+
+
+def typed_from_pandas(
+    series: pd.Series, spec: ColumnSpec, first_row: int, rows: np.ndarray | None = None
+) -> Typed:
+    """``series`` under ``spec`` in the one form the rules run on (see ``typed``)."""
+    parsed = parse_column(series, spec.dtype, spec.format)
+    missing = parsed.missing.to_numpy(dtype=bool)
+    bad = parsed.bad.to_numpy(dtype=bool)
+    original = _series_examples(series, first_row, rows)
+    values = parsed.values
+    if spec.dtype in ("int", "float"):
+        shown = (
+            _series_examples(values, first_row, rows)
+            if spec.dtype == "float"
+            else _ints(values, first_row, rows)
+        )
+        return Typed("number", _numbers(values), missing, bad, original, shown)
+    if spec.dtype == "bool":
+        is_true = np.equal(values.to_numpy(dtype=object), True).astype(bool)
+        return Typed("bool", is_true, missing, bad, original, original)
+    if spec.dtype == "datetime":
+        stamps, tz = _instants(values)
+        return Typed("datetime", stamps, missing, bad, original, original, tz)
+    text = arrow_strings(values)
+    return Typed(
+        "text", values.astype(object).tolist() if text is None else text, missing, bad, original, original
+    )
+
+
+def _series_examples(series: pd.Series, first_row: int, rows: np.ndarray | None) -> Examples:
+    # One value at a time: a take on Arrow-backed text would copy the whole column.
+    return Examples(lambda p: json_safe(series.iloc[p]), first_row, rows)
+
+
+def _ints(values: pd.Series, first_row: int, rows: np.ndarray | None) -> Examples:
+    """Numbers as ints (130, not 130.0); converted on the first example only."""
+    converted: list[pd.Series] = []
+
+    def value(position: int) -> Any:
+        if not converted:
+            try:
+                converted.append(values.astype("Int64"))
+            except (TypeError, ValueError, OverflowError):
+                converted.append(values)  # beyond int64: shown as a float
+        return json_safe(converted[0].iloc[position])
+
+    return Examples(value, first_row, rows)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        numbers = values.to_numpy()
+        if dtype.itemsize < 8:  # compared as float64 / int64: no float32 rounding, no overflow
+            numbers = numbers.astype(np.float64 if dtype.kind == "f" else np.int64)
+        return numbers
+    if values.hasnans:  # nullable ints with gaps: as floats, NaN where missing
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    try:
+        return values.to_numpy(dtype="int64" if pd.api.types.is_integer_dtype(dtype) else "float64")
+    except (TypeError, ValueError, OverflowError):
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _instants(values: pd.Series) -> tuple[np.ndarray, str | None]:
+    """Instants in UTC (as written when naive) and the column's zone."""
+    dtype = values.dtype
+    if not pd.api.types.is_datetime64_any_dtype(dtype):
+        return np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]"), None
+    tz = getattr(dtype, "tz", None)
+    if tz is None:
+        return values.to_numpy(), None
+    return values.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(), str(tz)

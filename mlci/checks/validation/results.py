@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+if TYPE_CHECKING:
+    from mlci.checks.validation.typed import Examples
 from mlci.vocab import CHECK_ORDER, ViolationCheck
 
 __all__ = ["MAX_EXAMPLES", "ViolationResult", "ValidationOutcome", "Tally", "json_safe"]
@@ -43,22 +45,25 @@ class ValidationOutcome:
 
 
 def json_safe(value: Any) -> Any:
-    """A value from a DataFrame as plain JSON: numpy scalars unwrapped, NaN/NaT -> None."""
-    if value is None or value is pd.NaT:
+    """A value from a DataFrame or an Arrow array as plain JSON: numpy scalars unwrapped,
+    NaN/NaT -> None."""
+    pd = sys.modules.get("pandas")  # a pandas value can only come from an imported pandas
+    if value is None or (pd is not None and value is pd.NaT):
         return None
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None if math.isnan(value) else str(value)
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+    if isinstance(value, (dt.datetime, dt.date)):  # pandas.Timestamp is a datetime
         return value.isoformat()
     if isinstance(value, (bool, int, float, str)):
         return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
+    if pd is not None:
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
     return str(value)
 
 
@@ -72,12 +77,11 @@ class Tally:
         self,
         column: str | None,
         check: ViolationCheck,
-        mask: pd.Series | np.ndarray,
-        original: pd.Series | None,
+        mask: np.ndarray,
+        examples: Examples | None,
         expected: str | None = None,
     ) -> None:
-        """Count the rows ``mask`` marks (aligned with ``original``) and keep a few examples."""
-        mask = np.asarray(mask, dtype=bool)
+        """Count the rows ``mask`` marks and keep the first few examples (by global row)."""
         count = int(np.count_nonzero(mask))
         if count == 0:
             return
@@ -86,15 +90,14 @@ class Tally:
             item = ViolationResult(column, check, 0, expected=expected)
             self._items[(column, check)] = item
         item.failed_count += count
-        if original is None:
+        if examples is None:
             return
         positions = np.flatnonzero(mask)[:MAX_EXAMPLES].tolist()
         full = len(item.examples) >= MAX_EXAMPLES
-        if full and int(original.index[positions[0]]) + 1 > item.example_rows[-1]:
+        if full and examples.row(positions[0]) + 1 > item.example_rows[-1]:
             return  # the usual case: chunks come in row order and the first examples are kept
         # One value at a time: a take on Arrow-backed text would copy the whole column.
-        found = [(int(original.index[p]) + 1, json_safe(original.iloc[p])) for p in positions]
-        _keep_first(item, found)
+        _keep_first(item, [(examples.row(p) + 1, examples.value(p)) for p in positions])
 
     def merge(self, other: Tally) -> None:
         """Add the counts of a partial fed on other rows; keep the first examples of both."""

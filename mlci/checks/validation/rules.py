@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
-import pandas as pd
 
 from mlci.checks.validation.arrow_text import is_in, search, text_lengths
-from mlci.checks.validation.dtypes import Parsed
 from mlci.checks.validation.regex_deadline import PatternTimeout
 from mlci.checks.validation.results import Tally
+from mlci.checks.validation.typed import Typed
 from mlci.config.schema import ColumnSpec, parse_datetime_bound
 from mlci.vocab import CHECK_ORDER, ViolationCheck
 
@@ -35,56 +36,34 @@ def expected_text(spec: ColumnSpec, check: str) -> str:
     }[check]
 
 
-def _bound(spec: ColumnSpec, value: object, values: pd.Series) -> object:
-    if spec.dtype != "datetime":
-        return value
-    bound = parse_datetime_bound(value)
-    tz = getattr(values.dtype, "tz", None)
-    if tz is not None and bound.tzinfo is None:
-        return bound.tz_localize(tz)
-    if tz is None and bound.tzinfo is not None:
-        return bound.tz_convert("UTC").tz_localize(None)
-    return bound
-
-
-def apply_rules(name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed, tally: Tally) -> None:
-    """Record every rule ``original`` breaks; ``unique`` is tracked separately (whole file)."""
-    tally.add(name, "dtype", parsed.bad, original, expected_text(spec, "dtype"))
+def apply_rules(name: str, spec: ColumnSpec, typed: Typed, tally: Tally) -> None:
+    """Record every rule the chunk breaks; ``unique`` is tracked separately (whole file)."""
+    tally.add(name, "dtype", typed.bad, typed.original, expected_text(spec, "dtype"))
     if not spec.nullable:
-        tally.add(name, "nullable", parsed.missing, original, expected_text(spec, "nullable"))
-    valid = ~(parsed.missing.to_numpy(dtype=bool) | parsed.bad.to_numpy(dtype=bool))
+        tally.add(name, "nullable", typed.missing, typed.original, expected_text(spec, "nullable"))
+    valid = typed.valid
     if not valid.any():
         return
     # Checks run on whole columns, masked by ``valid``: no filtered copies of each column.
-    values = parsed.values
-    shown: list[pd.Series] = []
+    values = typed.values
 
-    def record(check: ViolationCheck, broken: object) -> None:
-        mask = _mask(broken) & valid
+    def record(check: ViolationCheck, broken: np.ndarray) -> None:
+        mask = broken & valid
         if mask.any():
-            if not shown:
-                shown.append(_examples(spec, original, values))
-            tally.add(name, check, mask, shown[0], expected_text(spec, check))
+            tally.add(name, check, mask, typed.shown, expected_text(spec, check))
 
     bounds: tuple[ViolationCheck, ...] = ("min", "max")
     for check in bounds:
         limit = getattr(spec, check)
         if limit is None:
             continue
-        bound = _bound(spec, limit, values)
-        record(check, values < bound if check == "min" else values > bound)
+        if typed.kind == "datetime":
+            limit = _datetime_bound(limit, typed.tz)
+        with np.errstate(invalid="ignore"):
+            record(check, values < limit if check == "min" else values > limit)
     if spec.allowed is not None:
-        allowed_ok: pd.Series | np.ndarray
-        if spec.dtype in ("int", "float"):
-            allowed_ok = values.isin([float(v) for v in spec.allowed])
-        elif spec.dtype == "bool":
-            allowed_ok = values.isin([bool(v) for v in spec.allowed])
-        elif spec.dtype in ("string", "category"):
-            allowed_ok = is_in(values, [str(v) for v in spec.allowed])
-        else:
-            allowed_ok = values.astype(str).isin([str(v) for v in spec.allowed])
-        record("allowed", ~_mask(allowed_ok))
-    if spec.dtype in ("string", "category"):
+        record("allowed", ~_allowed(spec, typed))
+    if typed.kind == "text":
         if spec.pattern is not None:
             try:
                 record("pattern", ~search(values, spec.pattern))
@@ -99,20 +78,34 @@ def apply_rules(name: str, spec: ColumnSpec, original: pd.Series, parsed: Parsed
                 record("max_length", lengths > spec.max_length)
 
 
-def _examples(spec: ColumnSpec, original: pd.Series, values: pd.Series) -> pd.Series:
-    """What examples show: numbers as numbers whatever shares the chunk (130, not "130")."""
-    if spec.dtype == "int":
-        try:
-            return values.astype("Int64")
-        except (TypeError, ValueError, OverflowError):
-            return values  # beyond int64: shown as a float
-    if spec.dtype == "float":
-        return values
-    return original
+def _allowed(spec: ColumnSpec, typed: Typed) -> np.ndarray:
+    allowed = spec.allowed or []
+    if typed.kind == "number":
+        return np.isin(typed.values, [float(v) for v in allowed])
+    if typed.kind == "bool":
+        return np.isin(typed.values, [bool(v) for v in allowed])
+    if typed.kind == "text":
+        return is_in(typed.values, [str(v) for v in allowed])
+    # Dates are compared as pandas writes them ("2024-01-01 00:00:00"): pandas decides.
+    import pandas as pd
+
+    stamps = pd.Series(typed.values)
+    if typed.tz is not None:
+        stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(typed.tz)
+    return stamps.astype(str).isin([str(v) for v in allowed]).to_numpy(dtype=bool)
 
 
-def _mask(values: object) -> np.ndarray:
-    if isinstance(values, np.ndarray) and values.dtype == np.bool_:
-        return values
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    return series.to_numpy(dtype=bool, na_value=False)
+def _datetime_bound(value: object, tz: str | None) -> np.datetime64:
+    """A schema bound as an instant comparable with the column's (UTC when it has a zone)."""
+    bound = parse_datetime_bound(value)
+    aware = bound.tzinfo is not None
+    if aware:
+        bound = bound.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    elif tz is not None and tz not in ("UTC", "utc", "+00:00", "Etc/UTC"):
+        # A naive bound on a zoned column is a wall time in that zone (as pandas localizes it).
+        import pandas as pd
+
+        bound = pd.Timestamp(bound).tz_localize(tz).tz_convert("UTC").tz_localize(None)
+    if hasattr(bound, "to_datetime64"):
+        return bound.to_datetime64()  # type: ignore[no-any-return]
+    return np.datetime64(bound, "us")

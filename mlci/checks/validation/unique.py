@@ -1,29 +1,34 @@
 """``unique`` across a whole file read in chunks, in memory that does not grow with the file.
 
 Each present value becomes a 64-bit hash kept with its row number (16 bytes a row). Past
-``SPILL_ROWS`` pairs they go to a temporary file, grouped by the hash's top bits, so the
-final duplicate search holds one group at a time: peak memory stays flat however long
-the file; the disk holds 16 bytes a row until the check ends.
+``SPILL_ROWS`` pairs (16 MiB) they go to a temporary file, grouped by the hash's top bits, so
+the final duplicate search holds one group at a time: peak memory stays flat however long
+the file; the disk holds 16 bytes a row until the check ends. A file of up to 1M rows never
+touches the disk.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from mlci.checks.validation.arrow_text import arrow_strings
+from mlci.checks.validation.arrow_text import arrow_strings, python_values
 from mlci.checks.validation.results import MAX_EXAMPLES, ViolationResult, json_safe
 
-__all__ = ["UniqueTracker", "FetchRows", "SPILL_ROWS", "value_hashes"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlci.checks.validation.typed import Typed
+
+__all__ = ["UniqueTracker", "FetchRows", "SPILL_ROWS", "typed_hashes", "value_hashes"]
 
 # (column, 0-based row numbers) -> the original values at those rows
 FetchRows = Callable[[str, list[int]], list[object]]
 
-SPILL_ROWS = 1 << 18  # pairs held in memory before spilling (4 MiB)
+SPILL_ROWS = 1 << 20  # pairs held in memory before spilling (16 MiB)
 _GROUP_BITS = 6
 _SALT = np.uint64(0x9E3779B97F4A7C15)  # keeps keys of different kinds apart
 
@@ -49,14 +54,25 @@ class UniqueTracker:
         self._spill: _Spill | None = None
 
     def feed(self, values: pd.Series, present: pd.Series | np.ndarray) -> None:
+        """Values of a pandas Series where ``present``; rows are its index."""
         present = np.asarray(present, dtype=bool)
         if not present.any():
             return
         kept = values if present.all() else values[present]
-        self._hashes.append(value_hashes(kept))
-        self._rows.append(kept.index.to_numpy(dtype=np.int64))
-        self._held += len(self._rows[-1])
-        if self._held >= SPILL_ROWS:
+        self.add(value_hashes(kept), kept.index.to_numpy(dtype=np.int64))
+
+    def feed_typed(self, typed: Typed, rows: np.ndarray) -> None:
+        """The valid values of a typed chunk; ``rows`` are their global row numbers."""
+        present = typed.valid
+        if present.any():
+            self.add(typed_hashes(typed, present), rows[present])
+
+    def add(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        """(hash, global row) pairs of present values."""
+        self._hashes.append(hashes)
+        self._rows.append(rows.astype(np.int64, copy=False))
+        self._held += len(rows)
+        if self._held > SPILL_ROWS:
             self._flush()
 
     def merge(self, other: UniqueTracker) -> None:
@@ -66,7 +82,7 @@ class UniqueTracker:
             self._hashes.append(hashes)
             self._rows.append(rows)
             self._held += len(rows)
-            if self._held >= SPILL_ROWS:
+            if self._held > SPILL_ROWS:
                 self._flush()
 
     def _export(self) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +118,8 @@ class UniqueTracker:
             return
         if self._spill is None:
             self._spill = _Spill()
-        self._spill.write(np.concatenate(self._hashes), np.concatenate(self._rows))
+        for hashes, rows in zip(self._hashes, self._rows, strict=True):
+            self._spill.write(hashes, rows)  # piece by piece: no copy of everything held
         self._hashes.clear()
         self._rows.clear()
         self._held = 0
@@ -136,7 +153,11 @@ def _duplicates(hashes: np.ndarray, rows: np.ndarray) -> tuple[int, list[int]]:
     if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):  # partials merged out of order
         order = np.argsort(rows, kind="stable")
         hashes, rows = hashes[order], rows[order]
-    duplicated = pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
+    # pandas' duplicated(keep="first"): a stable sort keeps equal hashes in row order.
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    duplicated = np.empty(len(hashes), dtype=bool)
+    duplicated[order] = np.concatenate([[False], ordered[1:] == ordered[:-1]])
     return int(duplicated.sum()), rows[duplicated][:MAX_EXAMPLES].tolist()
 
 
@@ -198,6 +219,27 @@ class _Spill:
         return count, first
 
 
+def typed_hashes(typed: Typed, present: np.ndarray) -> np.ndarray:
+    """64-bit hashes of a typed chunk's values where ``present`` (see ``value_hashes``)."""
+    values = typed.values
+    if typed.kind == "text":
+        array = arrow_strings(values)
+        if array is None:
+            return _text_hashes(python_values(values, present))
+        parts = [_utf8_hashes(chunk) for chunk in array.chunks if len(chunk)]
+        hashes = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+        return hashes if present.all() else hashes[present]
+    kept = values if present.all() else values[present]
+    if typed.kind == "datetime":
+        return _instant_hashes(kept)
+    if kept.dtype.kind == "f":
+        return _number_hashes(kept)
+    if kept.dtype.kind == "u":  # beyond int64 the key would wrap onto a negative number
+        high = kept >= np.uint64(1 << 63)
+        return _mix(kept.view(np.int64)) ^ np.where(high, _SALT, np.uint64(0))
+    return _mix(kept.astype(np.int64, copy=False))
+
+
 def value_hashes(values: pd.Series) -> np.ndarray:
     """64-bit hashes of present values, equal for equal values whatever the chunk's dtype.
 
@@ -205,23 +247,46 @@ def value_hashes(values: pd.Series) -> np.ndarray:
     at second, micro- or nanosecond resolution, booleans as bool or as Python objects:
     each kind is brought to one key first, so a repeat is found across chunks.
     """
+    import pandas as pd
+
     dtype = values.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return _instant_hashes(values)
+        if getattr(dtype, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return _instant_hashes(values.to_numpy())
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
-        return pd.util.hash_array(values.to_numpy(dtype=np.int64))
+        return _mix(values.to_numpy(dtype=np.int64))
     if pd.api.types.is_float_dtype(dtype):
         return _number_hashes(values.to_numpy(dtype=np.float64))
     if dtype == np.dtype(object) and pd.api.types.infer_dtype(values, skipna=True) == "boolean":
-        return pd.util.hash_array(values.to_numpy(dtype=np.int64))
+        return _mix(values.to_numpy(dtype=np.int64))
     # Text: "7" and 7 in a JSON id column are the same id.
     text = values if isinstance(dtype, pd.StringDtype) else values.astype(str)
     array = arrow_strings(text)
     if array is None:
-        return pd.util.hash_array(text.to_numpy(dtype=object), categorize=False)
+        return _text_hashes(text.tolist())
     if len(array) == 0:
         return np.empty(0, dtype=np.uint64)
     return _utf8_hashes(array.combine_chunks())
+
+
+def _text_hashes(values: list[Any]) -> np.ndarray:
+    """Text Arrow cannot hold (lone surrogates): the same hashes, over its UTF-8 bytes."""
+    import pyarrow as pa
+
+    raw = [str(v).encode("utf-8", "surrogatepass") for v in values]
+    return _utf8_hashes(pa.array(raw, type=pa.large_binary())) if raw else np.empty(0, dtype=np.uint64)
+
+
+def _mix(keys: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (splitmix64) over integer keys: equal keys, equal hashes."""
+    h = keys.astype(np.int64, copy=False).view(np.uint64).copy()
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return h
 
 
 _M1, _M2 = np.uint64(0x87C37B91114253D5), np.uint64(0x4CF5AD432745937F)
@@ -241,17 +306,20 @@ def _fmix(h: np.ndarray) -> np.ndarray:
 
 
 def _utf8_hashes(chunk: Any) -> np.ndarray:
-    """MurmurHash3-style 64-bit hashes of an Arrow string array, 8 bytes a step for all rows.
+    """MurmurHash3-style 64-bit hashes of an Arrow string (or binary) array, 8 bytes a step.
 
     Rows are taken in order of length, so each step touches only the strings that are
     still that long: the work is the total byte count, not rows x longest string.
     """
     import pyarrow as pa
 
-    if not pa.types.is_large_string(chunk.type):
-        chunk = chunk.cast(pa.large_string())
+    wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    width = np.dtype(np.int64 if wide else np.int32)
     _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * width.itemsize
+    )
+    offsets = offsets.astype(np.int64)
     raw = np.frombuffer(data_buffer or b"", dtype=np.uint8)
     data = np.zeros(len(raw) + 8, dtype=np.uint8)  # padded: an 8-byte read never runs off
     data[: len(raw)] = raw
@@ -281,18 +349,17 @@ def _utf8_hashes(chunk: Any) -> np.ndarray:
 
 
 def _number_hashes(numbers: np.ndarray) -> np.ndarray:
+    numbers = numbers.astype(np.float64, copy=False)
     whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0**63)
     keys = np.where(whole, numbers, 0).astype(np.int64)  # 130.0 hashes as 130
     keys[~whole] = numbers[~whole].view(np.int64)
-    return pd.util.hash_array(keys) ^ np.where(whole, np.uint64(0), _SALT)
+    return _mix(keys) ^ np.where(whole, np.uint64(0), _SALT)
 
 
-def _instant_hashes(values: pd.Series) -> np.ndarray:
-    if getattr(values.dtype, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    stamps = values.to_numpy()
+def _instant_hashes(stamps: np.ndarray) -> np.ndarray:
+    """Hashes of naive (or UTC) ``datetime64`` instants, whatever their unit."""
     # Nanoseconds where they fit (1677-2262), microseconds beyond.
     fits = (stamps >= np.datetime64("1677-09-22")) & (stamps <= np.datetime64("2262-04-10"))
     keys = np.where(fits, stamps.astype("datetime64[ns]"), np.datetime64(0, "ns")).view(np.int64)
     keys[~fits] = stamps[~fits].astype("datetime64[us]").view(np.int64)
-    return pd.util.hash_array(keys) ^ np.where(fits, np.uint64(0), _SALT)
+    return _mix(keys) ^ np.where(fits, np.uint64(0), _SALT)

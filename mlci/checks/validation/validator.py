@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
-from mlci.checks.validation.dtypes import parse_column
+from mlci.checks.validation.arrow_dtypes import typed_from_arrow
 from mlci.checks.validation.results import Tally, ValidationOutcome
 from mlci.checks.validation.rules import apply_rules, expected_text
+from mlci.checks.validation.typed import Typed
 from mlci.checks.validation.unique import FetchRows, UniqueTracker
-from mlci.config.schema import Schema
+from mlci.config.schema import ColumnSpec, Schema
 from mlci.io.readers import DEFAULT_CHUNK_ROWS, DataSource
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Validator", "validate_frame", "validate_source", "text_columns"]
 
@@ -56,19 +61,31 @@ class Validator:
             if schema.columns[n].unique
         }
 
-    def feed(self, chunk: pd.DataFrame, first_row: int | None = None) -> None:
-        """Check one chunk; its rows are numbered by its index, or from ``first_row`` on."""
-        if first_row is not None:
-            chunk = chunk.set_axis(pd.RangeIndex(first_row, first_row + len(chunk)))
-        self.rows += len(chunk)
-        for name in self.checked:
+    def feed(self, chunk: pd.DataFrame | Any, first_row: int | None = None) -> None:
+        """Check one chunk: a pandas DataFrame or an Arrow Table (or RecordBatch).
+
+        Rows are numbered from ``first_row`` on; without it, by a DataFrame's index, and
+        for Arrow from the number of rows this partial was fed so far.
+        """
+        rows: np.ndarray | None = None
+        columns: dict[str, Any]
+        if hasattr(chunk, "schema") and hasattr(chunk, "num_rows"):  # Arrow
+            table: Any = chunk
+            start = self.rows if first_row is None else first_row
+            size = int(table.num_rows)
+            columns = {name: table.column(name) for name in self.checked}
+        else:
+            size = len(chunk)
+            start, rows = _row_numbers(chunk, first_row)
+            columns = {name: chunk[name] for name in self.checked}
+        self.rows += size
+        numbers = np.arange(start, start + size, dtype=np.int64) if rows is None else rows
+        for name, column in columns.items():
             spec = self.schema.columns[name]
-            original = chunk[name]
-            parsed = parse_column(original, spec.dtype, spec.format)
-            apply_rules(name, spec, original, parsed, self.tally)
+            typed = _typed(column, spec, start, rows)
+            apply_rules(name, spec, typed, self.tally)
             if name in self.unique:
-                present = ~(parsed.missing.to_numpy(dtype=bool) | parsed.bad.to_numpy(dtype=bool))
-                self.unique[name].feed(parsed.values, present)
+                self.unique[name].feed_typed(typed, numbers)
 
     def merge(self, other: Validator) -> Validator:
         """Fold in a partial fed on other rows (in place, returning ``self``; drop ``other`` after)."""
@@ -96,6 +113,31 @@ class Validator:
         return ValidationOutcome(
             self.rows, len(self.columns), self.tally.results(order), checks_run(self.schema)
         )
+
+
+def _row_numbers(frame: pd.DataFrame, first_row: int | None) -> tuple[int, np.ndarray | None]:
+    """(first row, None) for consecutive rows, else (0, every row's number) from the index."""
+    if first_row is not None:
+        return first_row, None
+    index = frame.index
+    step = getattr(index, "step", None)
+    if step == 1:
+        return int(index.start), None  # type: ignore[attr-defined]
+    return 0, index.to_numpy(dtype=np.int64)
+
+
+def _typed(column: Any, spec: ColumnSpec, start: int, rows: np.ndarray | None) -> Typed:
+    """Arrow columns on the Arrow front end where it is sure; everything else through pandas."""
+    from_arrow = rows is None and not hasattr(column, "iloc")
+    if from_arrow:
+        typed = typed_from_arrow(column, spec, start)
+        if typed is not None:
+            return typed
+    from mlci.checks.validation.dtypes import typed_from_pandas  # imports pandas
+
+    if from_arrow:
+        column = column.to_pandas()
+    return typed_from_pandas(column, spec, start, rows)
 
 
 def checks_run(schema: Schema) -> list[tuple[str | None, str]]:
@@ -138,7 +180,7 @@ def validate_source(
     text = text_columns(schema)
     # Columns the schema does not check are never parsed (an extra column only needs its name).
     wanted = validator.checked if validator.checked else None
-    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text, columns=wanted):
+    for chunk in source.batches(chunk_rows=chunk_rows, text_columns=text, columns=wanted):
         validator.feed(chunk)
         if progress is not None:
             progress(validator.rows)
@@ -151,12 +193,33 @@ def _refetch(source: DataSource, text: Iterable[str], chunk_rows: int) -> FetchR
     def fetch(column: str, rows: list[int]) -> list[object]:
         wanted = sorted(set(rows))
         found: dict[int, object] = {}
-        for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text, columns=[column]):
-            for row in wanted:
-                if chunk.index[0] <= row <= chunk.index[-1]:
-                    found[row] = chunk.at[row, column]
+        start = 0
+        for chunk in source.batches(chunk_rows=chunk_rows, text_columns=text, columns=[column]):
+            if hasattr(chunk, "num_rows"):  # Arrow: row numbers follow on from the last chunk
+                size, values = chunk.num_rows, chunk.column(column)
+                for row in wanted:
+                    if start <= row < start + size:
+                        found[row] = _arrow_value(values, row - start)
+            else:
+                size = len(chunk)
+                for row in wanted:
+                    if chunk.index[0] <= row <= chunk.index[-1]:
+                        found[row] = chunk.at[row, column]
+            start += size
             if len(found) == len(wanted):
                 break
         return [found.get(r) for r in rows]
 
     return fetch
+
+
+def _arrow_value(values: Any, position: int) -> object:
+    """One value as the pandas reader would hold it (an int column with gaps as a float)."""
+    import pyarrow as pa
+
+    scalar = values[position]
+    if not scalar.is_valid:
+        return None
+    if pa.types.is_integer(values.type) and values.null_count:
+        return float(scalar.as_py())
+    return scalar.as_py()
