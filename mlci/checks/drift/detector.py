@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -261,20 +261,25 @@ def detect_drift_sources(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: ProgressFactory | None = None,
 ) -> DriftOutcome:
-    """Drift between two dataset files, read in chunks (each held once, column by column)."""
+    """Drift between two dataset files, read in chunks (each held once, column by column).
+
+    Both files are read at the same time: the parsers release the GIL, so on two cores
+    the reads take the time of the longer one, not of both.
+    """
     options = options or DriftOptions()
     plan = _plan(reference.columns, current.columns, options)
-    text: Iterable[str] = _text_columns(schema)
-    stores = [
-        open_columns(
-            source,
-            plan.tested,
-            text_columns=text,
-            chunk_rows=chunk_rows,
-            progress=progress(source) if progress is not None else None,
+    text = _text_columns(schema)
+    bars = [progress(source) if progress is not None else None for source in (reference, current)]
+
+    def read(side: int) -> Columns:
+        source = (reference, current)[side]
+        return open_columns(
+            source, plan.tested, text_columns=text, chunk_rows=chunk_rows, progress=bars[side]
         )
-        for source in (reference, current)
-    ]
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="mlci-drift-read") as pool:
+        reading = [pool.submit(read, side) for side in (0, 1)]
+        stores = [future.result() for future in reading]  # the reference's error first
     return _compare(plan, stores[0], stores[1], options, schema)
 
 

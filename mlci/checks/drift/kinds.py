@@ -186,11 +186,30 @@ def _align(ref: pd.Series, cur: pd.Series) -> Counts:
         labels = labels.sort_values()
     except TypeError:
         labels = pd.Index(sorted(labels, key=str))
-    return Counts(
-        labels=labels.tolist(),
-        reference=ref.reindex(labels, fill_value=0).to_numpy(dtype=np.int64),
-        current=cur.reindex(labels, fill_value=0).to_numpy(dtype=np.int64),
-    )
+    return Counts(labels=labels.tolist(), reference=_counts_on(ref, labels), current=_counts_on(cur, labels))
+
+
+def _arrow_text(index: pd.Index) -> bool:
+    return isinstance(index.dtype, pd.StringDtype) and index.dtype.storage == "pyarrow"
+
+
+def _counts_on(counts: pd.Series, labels: pd.Index) -> np.ndarray:
+    """``counts.reindex(labels, fill_value=0)``; for text, by Arrow's hash lookup.
+
+    pandas' reindex turns every label into a Python object first: with hundreds of
+    thousands of categories (emails, names) that is most of a column's cost.
+    """
+    if _arrow_text(counts.index) and _arrow_text(labels):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(counts.index.array)
+        where = pc.index_in(values, value_set=pa.array(labels.array).cast(values.type))
+        if where.null_count == 0:  # always: labels are the union of both sides' categories
+            out = np.zeros(len(labels), dtype=np.int64)
+            out[where.to_numpy()] = counts.to_numpy(dtype=np.int64)
+            return out
+    return counts.reindex(labels, fill_value=0).to_numpy(dtype=np.int64)
 
 
 def _low_cardinality(ref: Sample, cur: Sample) -> bool:
@@ -247,10 +266,11 @@ def prepare_column(
         # Few distinct values: categories, unless the user insists on numeric.
         counts = sample_counts(ref_sample, cur_sample)
         return Prepared(name, kind or "categorical", ref_side, cur_side, counts)
-    ref_side, cur_side = _text_side(reference, ref_missing), _text_side(current, cur_missing)
-    assert ref_side.counts is not None and cur_side.counts is not None
+    ref_side = _text_side(reference, ref_missing)
+    assert ref_side.counts is not None
     # Text with mostly unique values is an identifier or free text (``category`` in the
-    # schema or ``kind: categorical`` in the config says otherwise).
+    # schema or ``kind: categorical`` in the config says otherwise). The reference alone
+    # decides, so the current side of an identifier is never counted.
     identifier = guess == "text" and kind is None and dtype != "category"
     if identifier and len(ref_side.counts) > TEXT_UNIQUE_SHARE * ref_side.tested:
         return SkippedColumn(
@@ -261,4 +281,6 @@ def prepare_column(
             ref_missing,
             cur_missing,
         )
+    cur_side = _text_side(current, cur_missing)
+    assert cur_side.counts is not None
     return Prepared(name, "categorical", ref_side, cur_side, _align(ref_side.counts, cur_side.counts))

@@ -1,9 +1,11 @@
 """Read the columns drift needs from a dataset, chunk by chunk, in compact form.
 
-Row formats (CSV, JSON Lines) are parsed once: numeric columns are copied out of each
-chunk as plain arrays, so a chunk's memory is released as soon as it is read, and the
+Row formats (CSV, JSON Lines) are parsed once: CSV arrives as Arrow tables, whose numbers
+go straight into arrays (``arrow_parts``); what pandas reads arrives as DataFrames, whose
+numbers are kept as views of the chunk (which holds only the columns drift reads). The
 dataset ends up held once, column by column, as the exact tests (KS, Wasserstein) need.
-Parquet is columnar: each column is read only when it is tested, then let go.
+Parquet is columnar: columns are read in blocks when they are first tested, straight
+from Arrow (``arrow_parts``: numbers never pass through a DataFrame), then let go.
 """
 
 from __future__ import annotations
@@ -86,8 +88,15 @@ def read_columns(
     # Reading no column at all is not possible in every format: read one, keep none.
     wanted = columns or source.columns[:1]
     keep = set(columns)
-    for chunk in source.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=wanted):
-        store.add(chunk, keep=keep)
+    for chunk in source.batches(chunk_rows=chunk_rows, text_columns=text_columns, columns=wanted):
+        if isinstance(chunk, pd.DataFrame):  # what pandas reads (JSON Lines, odd CSV)
+            store.add(chunk, copy=False, keep=keep)
+        else:  # an Arrow table: numbers straight from Arrow, the rest through to_pandas
+            from mlci.checks.drift.arrow_parts import batch_parts, numpy_columns
+
+            store.rows += chunk.num_rows
+            for name, part in batch_parts(chunk, numpy_columns(chunk.schema), keep):
+                store.parts.setdefault(name, []).append(part)
         if progress is not None:
             progress(store.rows)
     return store
@@ -105,21 +114,38 @@ class ParquetColumns:
 
     One open handle serves every column, and columns are read in blocks: each read walks
     the file's metadata, which describes every column, so reading one column at a time
-    is quadratic on wide tables. Memory stays bounded by one block of columns.
+    is quadratic on wide tables. Memory stays bounded by one block of columns. Only the
+    ``columns`` asked for are read; ``progress`` hears the rows read of each block.
     """
 
     BLOCK = 64
 
-    def __init__(self, source: DataSource, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> None:
+    def __init__(
+        self,
+        source: DataSource,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        *,
+        columns: Iterable[str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         import pyarrow.parquet as pq
 
         self.source = source
         self.chunk_rows = chunk_rows
         self.rows = source.total_rows or 0
+        wanted = set(columns) if columns is not None else None
+        self._names = [n for n in source.columns if wanted is None or n in wanted]
+        self._progress = progress
         self._handle = pq.ParquetFile(source.path)
         self._lock = threading.Lock()  # columns are tested on several threads
         self._ready: dict[str, pd.Series] = {}
         self._done: set[str] = set()
+
+    def read_first_block(self) -> None:
+        """Read the first block now (drift reads both files' first blocks at the same time)."""
+        with self._lock:
+            if self._names and not self._ready and not self._done:
+                self._read_block(self._names[0])
 
     def pop(self, name: str) -> pd.Series:
         with self._lock:
@@ -131,21 +157,30 @@ class ParquetColumns:
     def _read_block(self, name: str) -> None:
         import pyarrow as pa
 
-        names = self.source.columns
+        from mlci.checks.drift.arrow_parts import NumberColumn, batch_parts, numpy_columns
+
+        names = self._names
         start = names.index(name) if name in names else 0
         block = [name] + [n for n in names[start + 1 :] if n not in self._done and n not in self._ready][
             : self.BLOCK - 1
         ]
-        stores = {n: ColumnStore() for n in block}
+        numeric = numpy_columns(self._handle.schema_arrow)
+        numbers = {n: NumberColumn(self.rows) for n in block if n in numeric}
+        others = ColumnStore()
         try:
             for batch in self._handle.iter_batches(batch_size=self.chunk_rows, columns=block):
-                frame = batch.to_pandas()
-                for n in block:
-                    stores[n].add(frame[[n]], copy=True)
+                for n, part in batch_parts(batch, numeric, block):
+                    if isinstance(part, np.ndarray) and n in numbers:
+                        numbers[n].add(part)
+                    else:
+                        others.parts.setdefault(n, []).append(part)
+                others.rows += batch.num_rows
+                if self._progress is not None:
+                    self._progress(others.rows)
         except (pa.ArrowException, OSError) as exc:
             raise DataError(f"not a valid Parquet file: {exc}", path=self.source.path) from None
         for n in block:
-            self._ready[n] = stores[n].pop(n)
+            self._ready[n] = numbers[n].series() if n in numbers else others.pop(n)
 
 
 def open_columns(
@@ -156,7 +191,16 @@ def open_columns(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
 ) -> Columns:
-    """The columns of a dataset file: Parquet read lazily, other formats read now."""
-    if source.format is DataFormat.PARQUET and source.total_rows:
-        return ParquetColumns(source, chunk_rows)
+    """The columns of a dataset file: Parquet a block of columns at a time, other formats now."""
+    if source.format is not DataFormat.JSONL:  # read through Arrow
+        from mlci.io.arrow_memory import use_steady_memory_pool
+
+        use_steady_memory_pool()
+    # Only a plain Parquet file is read through its own handle: a dataset of partitions
+    # (or a partition with hive columns) reads through its own ``chunks``.
+    plain_file = type(source).chunks is DataSource.chunks
+    if source.format is DataFormat.PARQUET and source.total_rows and plain_file:
+        parquet = ParquetColumns(source, chunk_rows, columns=columns, progress=progress)
+        parquet.read_first_block()
+        return parquet
     return read_columns(source, columns, text_columns=text_columns, chunk_rows=chunk_rows, progress=progress)
