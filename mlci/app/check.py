@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mlci.checks.validation import validate_source
 from mlci.config.problems import ConfigProblems
 from mlci.config.project import DatasetConfig, ProjectConfig
 from mlci.config.schema import Schema, load_schema
+from mlci.engines.base import Engine
+from mlci.engines.factory import open_engine
+from mlci.engines.options import EngineOptions
 from mlci.errors import ConfigError, MlciError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource, sha256_data
 from mlci.io.configured import open_configured, shown_location
 from mlci.report.builder import validation_entry
+from mlci.report.drift import DriftSection
 from mlci.report.errors import ReportError, report_errors
 from mlci.report.model import ModelInfo, Report
 from mlci.report.provenance import current_run
@@ -25,6 +28,7 @@ from mlci.report.validation import DatasetValidation
 
 __all__ = [
     "ProgressFactory",
+    "engine_options",
     "error_report",
     "no_progress",
     "open_inputs",
@@ -94,15 +98,20 @@ def validate_dataset(
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: ProgressFactory = no_progress,
+    engine: Engine | None = None,
 ) -> DatasetValidation:
-    """One dataset against its schema, as the report's validation entry."""
+    """One dataset against its schema, as the report's validation entry (local engine by default)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    if engine is None:
+        from mlci.engines.local import LocalEngine
+
+        engine = LocalEngine()
     # The fingerprint hashes the data on another thread (hashlib releases the GIL) while
     # the checks run: the read is the cost, and the two overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
         fingerprint = pool.submit(sha256_data, source)
-        outcome = validate_source(
+        outcome = engine.validate(
             source, schema, chunk_rows=chunk_rows, progress=progress(f"validating {name}", source.total_rows)
         )
         return validation_entry(
@@ -114,45 +123,35 @@ def validate_dataset(
         )
 
 
+def engine_options(config: ProjectConfig) -> EngineOptions:
+    """mlci.yml's ``engine:`` (the scheduler defaults to ``$DASK_SCHEDULER_ADDRESS``)."""
+    import os
+
+    section = config.engine
+    scheduler = section.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    return EngineOptions(section.name, scheduler, section.timeout)
+
+
 def run_project(
     config: ProjectConfig,
     config_path: Path,
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: ProgressFactory = no_progress,
+    engine: EngineOptions | None = None,
 ) -> Report:
+    """Everything mlci.yml configures; ``engine`` (the command line's) wins over ``engine:``."""
     sources, schemas, problems = open_inputs(config)
     errors: list[ReportError] = [e for p in problems for e in report_errors(p, "datasets")]
-    validation: list[DatasetValidation] | None = None
-    checked = [(n, d) for n, d in config.datasets.items() if d.schema_ is not None]
-    if checked:
-        validation = []
-        for name, dataset in checked:
-            assert dataset.schema_ is not None
-            if name not in sources or dataset.schema_ not in schemas:
-                continue  # its error is already listed
-            source = sources[name]
-            try:
-                entry = validate_dataset(
-                    name, dataset, source, schemas[dataset.schema_], chunk_rows=chunk_rows, progress=progress
-                )
-            except MlciError as exc:
-                unreadable = exc.key is None  # the data itself, not a schema key
-                exc.key = exc.key or f"datasets.{name}.path"
-                errors += report_errors(exc, "datasets" if unreadable else "validation")
-                del sources[name]  # unreadable: drift must not read it again
-                continue
-            validation.append(entry)
-    drift = None
-    if config.drift is not None and _drift_inputs_usable(config, sources, schemas):
-        from mlci.app.drift import project_drift
-
-        try:
-            drift = project_drift(
-                config, sources, schemas, config_path=config_path, chunk_rows=chunk_rows, progress=progress
+    try:
+        with open_engine(engine or engine_options(config)) as runner:
+            validation, drift = _data_sections(
+                config, config_path, sources, schemas, errors, runner, chunk_rows, progress
             )
-        except MlciError as exc:
-            errors += report_errors(exc, "drift")
+    except MlciError as exc:  # the cluster could not be reached: the data sections stay null
+        exc.key = exc.key or "engine"
+        errors += report_errors(exc)
+        validation, drift = None, None
     model = ModelInfo(name=config.model.name) if config.model is not None else None
     gates = None
     if config.gates:
@@ -173,6 +172,62 @@ def run_project(
         config_path=str(config_path),
     )
     return report.with_status()
+
+
+def _data_sections(
+    config: ProjectConfig,
+    config_path: Path,
+    sources: dict[str, DataSource],
+    schemas: dict[str, Schema],
+    errors: list[ReportError],
+    runner: Engine,
+    chunk_rows: int,
+    progress: ProgressFactory,
+) -> tuple[list[DatasetValidation] | None, DriftSection | None]:
+    """Validation and drift, on one engine; problems are appended to ``errors``."""
+    validation: list[DatasetValidation] | None = None
+    checked = [(n, d) for n, d in config.datasets.items() if d.schema_ is not None]
+    if checked:
+        validation = []
+        for name, dataset in checked:
+            assert dataset.schema_ is not None
+            if name not in sources or dataset.schema_ not in schemas:
+                continue  # its error is already listed
+            source = sources[name]
+            try:
+                entry = validate_dataset(
+                    name,
+                    dataset,
+                    source,
+                    schemas[dataset.schema_],
+                    chunk_rows=chunk_rows,
+                    progress=progress,
+                    engine=runner,
+                )
+            except MlciError as exc:
+                unreadable = exc.key is None  # the data itself, not a schema key
+                exc.key = exc.key or f"datasets.{name}.path"
+                errors += report_errors(exc, "datasets" if unreadable else "validation")
+                del sources[name]  # unreadable: drift must not read it again
+                continue
+            validation.append(entry)
+    drift = None
+    if config.drift is not None and _drift_inputs_usable(config, sources, schemas):
+        from mlci.app.drift import project_drift
+
+        try:
+            drift = project_drift(
+                config,
+                sources,
+                schemas,
+                config_path=config_path,
+                chunk_rows=chunk_rows,
+                progress=progress,
+                engine=runner,
+            )
+        except MlciError as exc:
+            errors += report_errors(exc, "drift")
+    return validation, drift
 
 
 def _drift_inputs_usable(

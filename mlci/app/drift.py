@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSummary, detect_drift_sources
+from mlci.checks.drift import ColumnDrift, DriftOptions, DriftOutcome, SideSummary
 from mlci.checks.drift.results import Categories, CategoryCount, Histogram, SkippedColumn
 from mlci.config.project import ProjectConfig
 from mlci.config.schema import Schema
+from mlci.engines.base import Engine
+from mlci.engines.options import EngineOptions
 from mlci.errors import ConfigError, UsageError
 from mlci.io import DEFAULT_CHUNK_ROWS, DataSource
 from mlci.io.dataset import source_label
@@ -183,6 +185,7 @@ def project_drift(
     config_path: str | Path | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Callable[[str, int | None], Callable[[int], None]] | None = None,
+    engine: Engine | None = None,
 ) -> DriftSection | None:
     """The drift section ``mlci check`` adds, from mlci.yml's ``drift:`` (None without one).
 
@@ -194,8 +197,12 @@ def project_drift(
         return None
     reference, current = sources[drift.reference], sources[drift.current]
     schema_key = config.datasets[drift.reference].schema_
+    if engine is None:
+        from mlci.engines.local import LocalEngine
+
+        engine = LocalEngine()
     try:
-        outcome = detect_drift_sources(
+        outcome = engine.drift(
             reference,
             current,
             DriftOptions.from_config(drift),
@@ -242,6 +249,7 @@ class DriftRequest:
     fail_on_drift: bool | None = None
     drift_share: float | None = None
     chunk_rows: int | None = None
+    engine: EngineOptions = EngineOptions()
 
 
 ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
@@ -250,6 +258,7 @@ ProgressFactory = Callable[[str, "int | None"], Callable[[int], None]]
 def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = None) -> Report:
     """The report ``mlci drift`` prints: only its drift section."""
     from mlci.config.schema import load_schema
+    from mlci.engines.factory import open_engine
 
     reference, current, schema_path = req.reference, req.current, req.schema_path
     options = DriftOptions()
@@ -270,18 +279,19 @@ def drift_between_files(req: DriftRequest, progress: ProgressFactory | None = No
     schema = load_schema(schema_path) if schema_path is not None else None
     ref_source, cur_source = _opened(reference), _opened(current)  # fail fast
     try:
-        outcome = detect_drift_sources(
-            ref_source,
-            cur_source,
-            options,
-            schema=schema,
-            chunk_rows=req.chunk_rows or DEFAULT_CHUNK_ROWS,
-            progress=(
-                (lambda source: progress(f"reading {source_label(source)}", source.total_rows))
-                if progress is not None
-                else None
-            ),
-        )
+        with open_engine(req.engine) as engine:
+            outcome = engine.drift(
+                ref_source,
+                cur_source,
+                options,
+                schema=schema,
+                chunk_rows=req.chunk_rows or DEFAULT_CHUNK_ROWS,
+                progress=(
+                    (lambda source: progress(f"reading {source_label(source)}", source.total_rows))
+                    if progress is not None
+                    else None
+                ),
+            )
     except ConfigError as exc:
         if exc.path is None and req.config_path is not None:
             raise locate_drift_error(exc, req.config_path) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,10 @@ from mlci.cli._common import (
     status_exit,
     write_output,
 )
+from mlci.cli.engine_options import engine_given, engine_options
+
+if TYPE_CHECKING:
+    from mlci.engines import EngineOptions
 
 __all__ = ["check"]
 
@@ -38,6 +43,7 @@ __all__ = ["check"]
     default=None,
     help="Override templates (else report.templates in mlci.yml).",
 )
+@engine_options()
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -45,6 +51,7 @@ def check(
     output: Path,
     chunk_rows: int | None,
     template_dir: Path | None,
+    engine: EngineOptions,
 ) -> None:
     """Run every check mlci.yml configures and write the report.
 
@@ -81,7 +88,11 @@ def check(
     else:
         with ProgressBars() as bars:
             report = run_project(
-                config, config_path, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=bars.start
+                config,
+                config_path,
+                chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS,
+                progress=bars.start,
+                engine=engine if engine_given(ctx) else None,  # else mlci.yml's engine:
             )
         templates = template_dir or (
             config.resolve(config.report.templates) if config.report.templates else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,10 @@ from mlci.cli._common import (
     status_exit,
     write_output,
 )
+from mlci.cli.engine_options import engine_options
+
+if TYPE_CHECKING:
+    from mlci.engines import EngineOptions
 
 __all__ = ["drift"]
 
@@ -50,6 +55,7 @@ __all__ = ["drift"]
 @format_option(["text", "json", "md"])
 @output_option()
 @chunk_rows_option()
+@engine_options()
 @click.pass_context
 def drift(
     ctx: click.Context,
@@ -62,6 +68,7 @@ def drift(
     fmt: str,
     output: Path | None,
     chunk_rows: int | None,
+    engine: EngineOptions,
 ) -> None:
     """Detect drift between a REFERENCE and a CURRENT dataset (CSV, TSV, Parquet, JSON Lines).
 
@@ -77,6 +84,7 @@ def drift(
       mlci drift train.parquet live.parquet --schema schema.yml --format md -o drift.md
       mlci drift -c mlci.yml --fail-on-drift
       mlci drift 's3://bucket/events/date=2024-*' 's3://bucket/events/date=2025-01-*'
+      mlci drift data/train/ data/live/ --engine dask --scheduler tcp://10.0.0.5:8786
 
     Exits 0 unless --fail-on-drift is set and the dataset drifts (then 1); 2 when a
     file, the schema or the config cannot be used.
@@ -85,7 +93,7 @@ def drift(
     from mlci.render import render
 
     request = DriftRequest(
-        reference, current, schema_path, config_path, fail_on_drift, drift_share, chunk_rows
+        reference, current, schema_path, config_path, fail_on_drift, drift_share, chunk_rows, engine
     )
     with ProgressBars() as bars:
         report = drift_between_files(request, progress=bars.start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,10 +18,12 @@ from mlci.cli._common import (
     status_exit,
     write_output,
 )
+from mlci.cli.engine_options import engine_options
 
 if TYPE_CHECKING:
     from mlci.config.schema import Schema
-    from mlci.io import DataSource
+    from mlci.engines import EngineOptions
+    from mlci.engines.base import Engine
     from mlci.report.validation import DatasetValidation
 
 __all__ = ["validate"]
@@ -41,6 +43,7 @@ __all__ = ["validate"]
 @format_option(["text", "json", "md"])
 @output_option()
 @chunk_rows_option()
+@engine_options()
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -49,6 +52,7 @@ def validate(
     fmt: str,
     output: Path | None,
     chunk_rows: int | None,
+    engine: EngineOptions,
 ) -> None:
     """Validate DATA (CSV, TSV, Parquet or JSON Lines) against a schema.
 
@@ -63,11 +67,13 @@ def validate(
       mlci validate data/train.csv --schema schema.yml
       mlci validate data/*.parquet -s schema.yml --format md -o validation.md
       mlci validate 's3://bucket/events/' -s schema.yml
+      mlci validate data/events/ -s schema.yml --engine dask --scheduler tcp://10.0.0.5:8786
 
     Exits 0 when every dataset passes, 1 when any violates the schema, 2 when a
     file or the schema cannot be used.
     """
     from mlci.config.schema import load_schema
+    from mlci.engines.factory import open_engine
     from mlci.io import open_data, sha256_data
     from mlci.render import render
     from mlci.report.builder import validation_report
@@ -76,10 +82,10 @@ def validate(
     sources = [open_data(spec) for spec in data]  # fail fast, before any long read
     # Fingerprints hash the files on another thread (hashlib releases the GIL) while the
     # checks run: the read is the cost, and the two overlap.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, open_engine(engine) as runner:
         fingerprints = [pool.submit(sha256_data, source) for source in sources]
         entries = [
-            _validate_one(source, schema, schema_path, chunk_rows, fp)
+            _validate_one(runner, source, schema, schema_path, chunk_rows, fp)
             for source, fp in zip(sources, fingerprints, strict=True)
         ]
     report = validation_report(entries)
@@ -88,15 +94,19 @@ def validate(
 
 
 def _validate_one(
-    source: DataSource, schema: Schema, schema_path: Path, chunk_rows: int | None, fingerprint: Future[str]
+    runner: Engine,
+    source: Any,
+    schema: Schema,
+    schema_path: Path,
+    chunk_rows: int | None,
+    fingerprint: Future[str],
 ) -> DatasetValidation:
-    from mlci.checks.validation import validate_source
     from mlci.io import DEFAULT_CHUNK_ROWS, source_label
     from mlci.report.builder import validation_entry
 
     label = source_label(source)
     progress = Progress(f"validating {label}", source.total_rows)
-    outcome = validate_source(source, schema, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
+    outcome = runner.validate(source, schema, chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS, progress=progress)
     progress.done()
     return validation_entry(
         _dataset_name(label), label, outcome, schema_path=schema_path, fingerprint=fingerprint.result()

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from mlci.config.base import StrictModel as _Strict
 from mlci.config.drift import DriftConfig
+from mlci.config.engine import EngineConfig
 from mlci.config.gates import GateConfig, RegistryConfig
 from mlci.config.monitor import MonitorConfig
 from mlci.config.paths import confine
@@ -71,6 +72,7 @@ class ProjectConfig(_Strict):
     report: ReportConfig = Field(default_factory=ReportConfig)
     release: ReleaseConfig = Field(default_factory=ReleaseConfig)
     monitor: MonitorConfig | None = None
+    engine: EngineConfig = Field(default_factory=EngineConfig)
 
     # Where mlci.yml lives; relative paths inside it are resolved against this.
     root: Path = Field(default=Path("."), exclude=True)

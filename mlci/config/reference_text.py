@@ -196,6 +196,24 @@ KEYS: dict[str, tuple[str, str]] = {
         "12h",
     ),
     "monitor.on_drift.labels": ("Labels added to the issue besides `mlci-monitor`.", "[ml]"),
+    # engine
+    "engine": (
+        "Where `mlci check` validates the datasets and compares them for drift: `local` (this "
+        "process) or `dask` (a Dask cluster; `pip install 'mlci[dask]'`). `engine: dask` is short "
+        "for `{name: dask}`. `--engine`/`--scheduler` on the command line win.",
+        "{name: dask, scheduler: tcp://10.0.0.5:8786}",
+    ),
+    "engine.name": ("`local` or `dask`.", "dask"),
+    "engine.scheduler": (
+        "The Dask scheduler's address; when absent, `$DASK_SCHEDULER_ADDRESS`, else a local "
+        "cluster started for the run (one worker process per core, 127.0.0.1, no dashboard).",
+        "tcp://10.0.0.5:8786",
+    ),
+    "engine.timeout": (
+        "Seconds to reach the scheduler and find a worker (and to wait for a worker when the "
+        "cluster has lost them all) before the run stops with exit 3.",
+        "30",
+    ),
 }
 
 # Top-level section -> a complete example of it (each is checked against the models).
@@ -229,6 +247,7 @@ SECTIONS: dict[str, str] = {
         "monitor:\n  reference: train\n  current: current\n  pushgateway: http://pushgateway:9091\n"
         "  on_drift:\n    issue: true\n    dispatch: {workflow: retrain.yml, ref: main}\n    cooldown: 24h\n"
     ),
+    "engine": "engine:\n  name: dask\n  scheduler: tcp://10.0.0.5:8786\n  timeout: 30\n",
 }
 
 SCHEMA_KEYS: dict[str, tuple[str, str]] = {

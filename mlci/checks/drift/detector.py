@@ -41,6 +41,7 @@ __all__ = [
     "default_method",
     "detect_drift",
     "detect_drift_sources",
+    "detect_drift_columns",
     "compare_column",
 ]
 
@@ -280,3 +281,18 @@ def detect_drift_sources(
         reading = [pool.submit(read, side) for side in (0, 1)]
         stores = [future.result() for future in reading]  # the reference's error first
     return _compare(plan, stores[0], stores[1], options, schema)
+
+
+def detect_drift_columns(
+    reference: Columns,
+    current: Columns,
+    reference_names: list[str],
+    current_names: list[str],
+    options: DriftOptions | None = None,
+    *,
+    schema: Schema | None = None,
+) -> DriftOutcome:
+    """Drift between two datasets whose columns are read elsewhere (e.g. on a Dask cluster)."""
+    options = options or DriftOptions()
+    plan = _plan(reference_names, current_names, options)
+    return _compare(plan, reference, current, options, schema)
