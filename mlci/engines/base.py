@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from mlci.checks.drift.detector import DriftOptions
-from mlci.checks.drift.results import DriftOutcome
-from mlci.checks.validation.results import ValidationOutcome
-from mlci.config.schema import Schema
+if TYPE_CHECKING:  # drift's modules bring pandas, which the Arrow validate path avoids
+    from mlci.checks.drift.detector import DriftOptions
+    from mlci.checks.drift.results import DriftOutcome
+    from mlci.checks.validation.results import ValidationOutcome
+    from mlci.config.schema import Schema
 
 __all__ = ["Engine", "Progress"]
 
