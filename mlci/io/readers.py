@@ -74,6 +74,9 @@ class DataSource:
         """As ``chunks``, but as Arrow Tables where pyarrow reads the file (CSV, Parquet):
         no pandas import. DataFrames where pandas reads (JSON Lines, CSV pyarrow refuses,
         from the row it refused on). Rows follow on across chunks of both kinds."""
+        from mlci.io.arrow_memory import use_steady_memory_pool
+
+        use_steady_memory_pool()  # mimalloc's eager commits cost up to 2 s of system time a read
         if type(self).chunks is not DataSource.chunks:
             # A subclass that reads otherwise (partitions, remote files): its own chunks.
             yield from self.chunks(chunk_rows=chunk_rows, text_columns=text_columns, columns=columns)
