@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,27 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stubs.terminal import stderr_on_a_terminal
 
-def stderr_on_a_terminal(*args: str | Path) -> str:
-    main, child = pty.openpty()
+
+def drift_stderr_on_a_terminal(*args: str | Path) -> str:
     env = {k: v for k, v in os.environ.items() if k != "CI" and not k.startswith("MLCI_")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mlci", "drift", *[str(a) for a in args], "--chunk-rows", "1000"],
-        stdout=subprocess.PIPE, stderr=child, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(main)
-    assert proc.returncode == 0
-    return b"".join(chunks).decode()
+    argv = [sys.executable, "-m", "mlci", "drift", *args, "--chunk-rows", "1000"]
+    return stderr_on_a_terminal(argv, env=env)
 
 
 @pytest.mark.parametrize("suffix", ["parquet", "csv"])
@@ -44,7 +28,7 @@ def test_reading_progress_is_shown_and_cleared(tmp_path: Path, suffix: str) -> N
         path = tmp_path / f"{name}.{suffix}"
         frame.to_parquet(path) if suffix == "parquet" else frame.to_csv(path, index=False)
         paths.append(path)
-    err = stderr_on_a_terminal(*paths)
+    err = drift_stderr_on_a_terminal(*paths)
     assert "reading" in err and " rows" in err
     if suffix == "parquet":  # the row count is known up front
         assert "of 3,000" in err

@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 import sys
 from pathlib import Path
+
+from stubs.terminal import stderr_on_a_terminal
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "churn"
 
 
 def run_with_terminal_stderr(env_ci: str | None) -> str:
-    main, child = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "CI" and not k.startswith("MLCI_")}
     if env_ci is not None:
         env["CI"] = env_ci
-    proc = subprocess.run(
-        [sys.executable, "-m", "mlci", "validate", EXAMPLE / "data" / "train.csv",
-         "-s", EXAMPLE / "schema.yml", "--chunk-rows", "1000"],
-        stdout=subprocess.PIPE, stderr=child, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(main)
-    assert proc.returncode == 0
-    return b"".join(chunks).decode()
+    argv = [sys.executable, "-m", "mlci", "validate", EXAMPLE / "data" / "train.csv",
+            "-s", EXAMPLE / "schema.yml", "--chunk-rows", "1000"]  # fmt: skip
+    return stderr_on_a_terminal(argv, env=env)
 
 
 def test_progress_is_shown_on_a_terminal() -> None:

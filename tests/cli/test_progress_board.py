@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 import sys
+
+from stubs.terminal import stderr_on_a_terminal
 
 SCRIPT = """
 import time
@@ -23,22 +23,8 @@ with ProgressBars() as bars:
 
 
 def terminal_stderr(script: str) -> str:
-    main, child = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    proc = subprocess.run([sys.executable, "-c", script], stderr=child, env=env, timeout=60, check=False)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(main)
-    assert proc.returncode == 0
-    return b"".join(chunks).decode()
+    return stderr_on_a_terminal([sys.executable, "-c", script], env=env, timeout=60)
 
 
 def test_bars_started_together_share_the_line_and_a_finished_step_leaves_it() -> None:
