@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from stubs.process_group import stop_group
 
 STARTUP_TIMEOUT = 120.0  # seconds; a loaded CI machine needs a while to import mlflow
 
@@ -135,12 +136,5 @@ def running_mlflow(root: Path) -> Iterator[MlflowServer]:
             time.sleep(0.25)
         yield MlflowServer(url, root)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_group(proc)
         log.close()

@@ -8,9 +8,7 @@ a key pair, here moto's dummy one. Each test makes its own bucket.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ from typing import Any
 import requests
 
 from stubs.mlflow_server import free_port
+from stubs.process_group import stop_group
 
 STARTUP_TIMEOUT = 60.0
 
@@ -89,12 +88,5 @@ def running_s3(log_dir: Path) -> Iterator[S3Server]:
             time.sleep(0.2)
         yield S3Server(url)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=20)
+        stop_group(proc)
         log.close()
